@@ -1,0 +1,6 @@
+export type { VersionRule } from './types';
+export { VersionSelectorError } from './types';
+export { nugetRule } from './nuget';
+export { semverRule, cargoRule } from './semver';
+export { pep440Rule } from './pep440';
+export { mavenRule } from './maven';

@@ -1,0 +1,113 @@
+/**
+ * SemVer 2 (npm, Universal Packages) and Cargo's flavour of it. Parsing, ordering and range
+ * matching come from the `semver` package; what counts as valid, as a range and as malformed is
+ * decided here.
+ */
+import * as semver from 'semver';
+import { VersionRule, VersionSelectorError } from './types';
+
+const RANGE_OPTIONS = { includePrerelease: true } as const;
+
+/** Strict SemVer 2: no `v` or `=` prefix, no spaces, no leading zeros. */
+function isValid(v: string): boolean {
+  const p = semver.parse(v);
+  if (!p) return false;
+  return v === p.version + (p.build.length > 0 ? `+${p.build.join('.')}` : '');
+}
+
+function compare(a: string, b: string): number {
+  const va = isValid(a);
+  const vb = isValid(b);
+  if (va && vb) return semver.compare(a, b); // build metadata plays no part
+  if (va) return 1;
+  if (vb) return -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function normalize(v: string): string {
+  return isValid(v) ? semver.parse(v)!.version : v;
+}
+
+function isPrerelease(v: string): boolean {
+  return isValid(v) && semver.parse(v)!.prerelease.length > 0;
+}
+
+/** Characters that only a range would contain. */
+const RANGE_LIKE = /[<>=^~*|\s,]|(^|\.)[xX](\.|$)/;
+
+function toPredicate(selector: string, text: string): (v: string) => boolean {
+  let range: semver.Range;
+  try {
+    range = new semver.Range(text, RANGE_OPTIONS);
+  } catch (e) {
+    throw new VersionSelectorError(selector, (e as Error).message);
+  }
+  return (v) => isValid(v) && semver.satisfies(v, range, RANGE_OPTIONS);
+}
+
+function checkAlternatives(selector: string, text: string): void {
+  // The library reads an empty alternative (`>=1 ||`) as "any version"; that is a typo, not a wish.
+  if (text.split('||').some((alt) => alt.trim() === '')) {
+    throw new VersionSelectorError(selector, 'an empty alternative around ||');
+  }
+}
+
+/**
+ * npm ranges: `^1.2`, `~1.2.3`, `1.4.*`, `1.x`, `1.0.0 - 2.0.0`, `>=1.0.0 <2.0.0`, `a || b`, and
+ * partial versions such as `1.2` (= `1.2.x`). A full valid version gives null (exact, decided by
+ * the engine); other text that is not range-like gives null; range-like text that the library
+ * rejects throws.
+ */
+function parseSemverRange(selector: string): ((v: string) => boolean) | null {
+  const s = selector.trim();
+  if (s === '' || isValid(s)) return null;
+  if (!semver.validRange(s, RANGE_OPTIONS)) {
+    if (RANGE_LIKE.test(s)) {
+      return toPredicate(s, s); // throws with the library's reason
+    }
+    return null;
+  }
+  checkAlternatives(s, s);
+  return toPredicate(s, s);
+}
+
+export const semverRule: VersionRule = {
+  name: 'SemVer 2',
+  isValid,
+  normalize,
+  compare,
+  isPrerelease,
+  parseRange: parseSemverRange,
+};
+
+/**
+ * Cargo requirements: comparators separated by commas (`>=1.0, <2.0`), `^`, `~`, `=`, `<`, `>`
+ * and `1.*`. Cargo reads a bare `1.2.3` as `^1.2.3`; here a full version is exact (null) and a
+ * partial one such as `1.2` means the versions that start with it (`1.2.*`), never the wider
+ * caret range. `||` and hyphen ranges are npm syntax, not Cargo's, and are rejected.
+ */
+function parseCargoRange(selector: string): ((v: string) => boolean) | null {
+  const s = selector.trim();
+  if (s === '' || isValid(s)) return null;
+  if (s.includes('||')) throw new VersionSelectorError(s, 'Cargo requirements have no ||');
+  if (/\s-\s/.test(s)) throw new VersionSelectorError(s, 'Cargo requirements have no hyphen ranges');
+  const comparators = s.split(',').map((c) => c.trim());
+  if (comparators.some((c) => c === '')) {
+    throw new VersionSelectorError(s, 'an empty comparator between commas');
+  }
+  if (comparators.some((c) => /\s/.test(c.replace(/^(<=|>=|<|>|=|\^|~)\s+/, '$1')))) {
+    throw new VersionSelectorError(s, 'Cargo separates comparators with commas');
+  }
+  const text = comparators.join(' ');
+  if (!semver.validRange(text, RANGE_OPTIONS) && !RANGE_LIKE.test(s)) return null;
+  return toPredicate(s, text);
+}
+
+export const cargoRule: VersionRule = {
+  name: 'Cargo (SemVer 2)',
+  isValid,
+  normalize,
+  compare,
+  isPrerelease,
+  parseRange: parseCargoRange,
+};
