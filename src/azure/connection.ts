@@ -1,0 +1,105 @@
+import { WebApi, getBearerHandler, getPersonalAccessTokenHandler } from 'azure-devops-node-api';
+import type { IRequestOptions } from 'typed-rest-client/Interfaces';
+import { AuthenticationError, HttpError } from './errors';
+import { AzureHttp, Credential, RetryPolicy, defaultRetry } from './http';
+
+export interface ConnectionSettings {
+  /** The collection (organization) URL, e.g. https://dev.azure.com/fabrikam/ */
+  collectionUrl: string;
+  credential: Credential;
+  /** On an on-premises server every area is served from the collection URL itself. */
+  onPremises: boolean;
+  requestOptions?: IRequestOptions;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  debug?: (line: string) => void;
+}
+
+/** Finds hosts through the location service and hands out one HTTP client that trusts only them. */
+export class Connection {
+  readonly http: AzureHttp;
+  readonly collectionUrl: string;
+  private readonly areas = new Map<string, Promise<string>>();
+  private webApi: WebApi | undefined;
+
+  constructor(private readonly settings: ConnectionSettings) {
+    this.collectionUrl = withSlash(settings.collectionUrl);
+    this.http = new AzureHttp({
+      credential: settings.credential,
+      timeoutMs: settings.timeoutMs ?? 60_000,
+      retry: settings.retry ?? defaultRetry,
+      requestOptions: settings.requestOptions,
+      sleep: settings.sleep,
+      debug: settings.debug,
+    });
+    this.http.trust(this.collectionUrl);
+  }
+
+  get onPremises(): boolean {
+    return this.settings.onPremises;
+  }
+
+  /**
+   * The base URL (with a trailing slash) of a resource area. Services: from the location service,
+   * once per area per run. On premises, or where the service knows no such area: the collection.
+   */
+  areaUrl(areaId: string): Promise<string> {
+    let found = this.areas.get(areaId);
+    if (!found) {
+      found = this.lookUp(areaId);
+      this.areas.set(areaId, found);
+    }
+    return found;
+  }
+
+  private async lookUp(areaId: string): Promise<string> {
+    if (this.settings.onPremises) return this.collectionUrl;
+    const api = this.api();
+    let info;
+    try {
+      const locations = await api.getLocationsApi();
+      info = await locations.getResourceArea(areaId);
+    } catch (e) {
+      throw locationError(e, this.collectionUrl);
+    }
+    if (!info?.locationUrl) {
+      this.settings.debug?.(`location service knows no area ${areaId}; using the collection URL`);
+      return this.collectionUrl;
+    }
+    const url = withSlash(info.locationUrl);
+    this.http.trust(url);
+    this.settings.debug?.(`area ${areaId} is at ${url}`);
+    return url;
+  }
+
+  private api(): WebApi {
+    if (!this.webApi) {
+      const { credential } = this.settings;
+      // Cross-origin authentication off: the location service is asked on the collection host only.
+      const handler = credential.kind === 'bearer'
+        ? getBearerHandler(credential.token, false)
+        : getPersonalAccessTokenHandler(credential.token, false);
+      this.webApi = new WebApi(this.collectionUrl, handler, {
+        ...this.settings.requestOptions,
+        socketTimeout: this.settings.timeoutMs ?? 60_000,
+        allowRetries: true,
+        maxRetries: 3,
+        headers: { 'X-TFS-FedAuthRedirect': 'Suppress' },
+      });
+    }
+    return this.webApi;
+  }
+}
+
+function locationError(e: unknown, url: string): Error {
+  const status = (e as { statusCode?: number }).statusCode;
+  const message = e instanceof Error ? e.message : String(e);
+  if (status === 401 || status === 203) return new AuthenticationError(status, 'GET', `${url}_apis/ResourceAreas`, message, undefined);
+  if (status) return new HttpError(status, 'GET', `${url}_apis/ResourceAreas`, message, undefined);
+  return e instanceof Error ? e : new Error(message);
+}
+
+export function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,40 @@
+/** Name rules the servers apply when they compare package names. */
+
+export const caseInsensitive = (name: string): string => name.toLowerCase();
+
+/** PEP 503: runs of `-`, `_` and `.` are one `-`, and case does not matter. */
+export const pep503 = (name: string): string => name.replace(/[-_.]+/g, '-').toLowerCase();
+
+/** Cargo treats `-` and `_` alike, and crate names are case-insensitive. */
+export const cargoName = (name: string): string => name.replace(/_/g, '-').toLowerCase();
+
+export const exact = (name: string): string => name;
+
+const plainName = /^[A-Za-z0-9*?._~!'()-]+$/;
+
+export function checkPlain(name: string): string | null {
+  return plainName.test(name) ? null : 'not a valid package name';
+}
+
+export function checkNpm(name: string): string | null {
+  const m = /^(@[^/@\s]+\/)?([^/@\s]+)$/.exec(name);
+  if (!m) return 'npm names are `name` or `@scope/name`';
+  return null;
+}
+
+export function checkMaven(name: string): string | null {
+  return /^[^:\s@]+:[^:\s@]+$/.test(name) ? null : 'Maven packages are written `groupId:artifactId`';
+}
+
+/** Splits `@scope/name` into its scope (without `@`) and name; unscoped names have no scope. */
+export function npmParts(name: string): { scope?: string; name: string } {
+  const m = /^@([^/]+)\/(.+)$/.exec(name);
+  return m ? { scope: m[1], name: m[2] } : { name };
+}
+
+export function mavenParts(name: string): { group: string; artifact: string } {
+  const i = name.indexOf(':');
+  return { group: name.slice(0, i), artifact: name.slice(i + 1) };
+}
+
+export const enc = encodeURIComponent;
