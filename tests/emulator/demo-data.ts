@@ -1,0 +1,110 @@
+// The demo fixture: what `npm run emulator`, the demo and tests without a fixture of their own see.
+// Documented in README.md; change both together.
+import type { Fixture } from './types';
+
+const day = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * day).toISOString();
+
+export const demoFixture: Fixture = {
+  organization: 'fabrikam',
+  projects: [
+    { id: '5b7d5f6e-8a41-4c2b-9f0e-3d6a1c2b4e01', name: 'Fabrikam' },
+    { id: '9c3e2a1b-6d5f-4e7a-8b9c-0d1e2f3a4b02', name: 'Contoso' },
+  ],
+  tokens: [
+    { token: 'owner-token', role: 'owner', name: 'Fabrikam Feed Owner' },
+    { token: 'contributor-token', role: 'contributor', name: 'Fabrikam Build Service (fabrikam)' },
+    { token: 'reader-token', role: 'reader', name: 'Project Collection Build Service (fabrikam)' },
+  ],
+  feeds: [
+    {
+      name: 'shared',
+      packages: [
+        { protocol: 'nuget', name: 'Shared.Logging', versions: [
+          { version: '1.0.0', views: ['Release'], publishDate: ago(120) },
+          { version: '1.0.1', views: ['Release'], publishDate: ago(90) },
+          { version: '2.0.0-preview.1', views: ['Prerelease'], publishDate: ago(10) },
+        ] },
+        { protocol: 'npm', name: 'shared-config', versions: [
+          { version: '1.0.0', publishDate: ago(60) },
+          { version: '1.1.0', publishDate: ago(30) },
+        ] },
+      ],
+    },
+    {
+      name: 'internal',
+      project: 'Fabrikam',
+      packages: [
+        { protocol: 'nuget', name: 'Contoso.Core', versions: [
+          { version: '0.9.0', publishDate: ago(200), deleted: true, deletedDate: ago(5) },
+          { version: '1.0.0', views: ['Prerelease', 'Release'], publishDate: ago(150) },
+          { version: '1.1.0', views: ['Prerelease'], publishDate: ago(90) },
+          { version: '1.2.0-beta.1', views: ['Prerelease'], publishDate: ago(20) },
+          { version: '2.0.0', publishDate: ago(2) },
+        ] },
+        { protocol: 'nuget', name: 'Contoso.Web', versions: [
+          { version: '1.0.0', views: ['Release'], publishDate: ago(100) },
+          { version: '1.0.1', listed: false, publishDate: ago(80) },
+          { version: '1.1.0-rc.1', publishDate: ago(7) },
+        ] },
+        { protocol: 'nuget', name: 'Contoso.Legacy', versions: [
+          { version: '0.1.0', publishDate: ago(400), deleted: true, deletedDate: ago(3) },
+        ] },
+        { protocol: 'npm', name: '@fabrikam/widgets', versions: [
+          { version: '1.0.0', views: ['Release'], publishDate: ago(100) },
+          { version: '1.1.0', publishDate: ago(40) },
+          { version: '2.0.0-beta.1', views: ['Prerelease'], publishDate: ago(5) },
+        ] },
+        { protocol: 'npm', name: 'fabrikam-utils', versions: [
+          { version: '0.0.1', publishDate: ago(300), deleted: true, deletedDate: ago(4) },
+          { version: '0.1.0', deprecated: 'Use fabrikam-utils 0.2 or later', publishDate: ago(200) },
+          { version: '0.2.0', publishDate: ago(50) },
+        ] },
+        { protocol: 'pypi', name: 'Fabrikam_Data', versions: [
+          { version: '0.9', publishDate: ago(210), deleted: true, deletedDate: ago(6) },
+          { version: '1.0.0', views: ['Release'], publishDate: ago(110) },
+          { version: '1.1.0rc1', views: ['Prerelease'], publishDate: ago(15) },
+          { version: '1.1.0', publishDate: ago(3) },
+        ] },
+        { protocol: 'maven', name: 'com.fabrikam:fabrikam-core', versions: [
+          { version: '1.0.0', views: ['Release'], publishDate: ago(130) },
+          { version: '1.1.0', publishDate: ago(60) },
+          { version: '2.0.0-rc1', views: ['Prerelease'], publishDate: ago(8) },
+          { version: '0.9.0', publishDate: ago(250), deleted: true, deletedDate: ago(9) },
+        ] },
+        { protocol: 'upack', name: 'fabrikam-tools', versions: [
+          { version: '1.0.0', views: ['Release'], publishDate: ago(140) },
+          { version: '1.1.0', publishDate: ago(45) },
+          { version: '2.0.0-beta', views: ['Prerelease'], publishDate: ago(4) },
+        ] },
+        { protocol: 'cargo', name: 'fabrikam_parser', versions: [
+          { version: '0.0.9', publishDate: ago(220), deleted: true, deletedDate: ago(2) },
+          { version: '0.1.0', views: ['Release'], publishDate: ago(160) },
+          { version: '0.2.0', publishDate: ago(70) },
+          { version: '1.0.0-alpha.1', views: ['Prerelease'], publishDate: ago(6) },
+        ] },
+      ],
+    },
+    {
+      name: 'dupe',
+      project: 'Fabrikam',
+      packages: [{ protocol: 'nuget', name: 'Dupe.Package', versions: [{ version: '1.0.0', publishDate: ago(30) }] }],
+    },
+    {
+      name: 'dupe',
+      project: 'Contoso',
+      packages: [{ protocol: 'nuget', name: 'Dupe.Package', versions: [{ version: '2.0.0', publishDate: ago(20) }] }],
+    },
+    {
+      name: 'releases',
+      project: 'Contoso',
+      packages: [
+        { protocol: 'nuget', name: 'Contoso.Core', versions: [{ version: '1.0.0', views: ['Release'], publishDate: ago(150) }] },
+        { protocol: 'npm', name: '@contoso/ui', versions: [{ version: '3.0.0', publishDate: ago(12) }, { version: '3.1.0-next.0', publishDate: ago(1) }] },
+      ],
+    },
+  ],
+};
+
+/** The fixture used when Emulator.start() is given none. */
+export const defaultFixture: Fixture = demoFixture;
