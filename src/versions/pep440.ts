@@ -58,7 +58,15 @@ function parseRange(selector: string): ((v: string) => boolean) | null {
   if (!pep440.validRange(spec)) {
     throw new VersionSelectorError(s, 'not a valid PEP 440 specifier set');
   }
-  return (v) => isValid(v) && pep440.satisfies(v, spec, { prereleases: true });
+  // `===` is plain (case-insensitive) string identity; the library would let `===1.0` match
+  // `1.0+local` by dropping the local label, so those clauses are checked here.
+  const clauses = spec.split(',').map((c) => c.trim());
+  const identities = clauses.filter((c) => c.startsWith('===')).map((c) => c.slice(3).trim().toLowerCase());
+  const others = clauses.filter((c) => !c.startsWith('===')).join(',');
+  return (v) =>
+    isValid(v) &&
+    identities.every((text) => v.toLowerCase() === text) &&
+    (others === '' || pep440.satisfies(v, others, { prereleases: true }));
 }
 
 export const pep440Rule: VersionRule = {
