@@ -44,10 +44,10 @@ interface Target {
 function target(): Target {
   const connection = tl.getInput('connection', false);
   if (connection) {
-    const auth = tl.getEndpointAuthorization(connection, false);
+    const auth = tl.getEndpointAuthorization(connection, true);
     const token = auth?.parameters?.['apitoken'] ?? auth?.parameters?.['AccessToken'] ?? '';
     if (token) tl.setSecret(token);
-    const url = tl.getEndpointUrl(connection, false) ?? '';
+    const url = tl.getEndpointUrl(connection, true) ?? '';
     if (!url || !token) throw new UserError('ConnectionIncomplete', connection);
     return { collectionUrl: url, credential: { kind: 'pat', token }, own: false };
   }
@@ -128,14 +128,22 @@ async function main(): Promise<void> {
     const outcome = await run(request, { platform, connection, project, organization: organizationName(t.collectionUrl) });
     const title = tl.loc('SummaryTitle', request.action, request.protocol.displayName, request.feed.text, request.dryRun ? tl.loc('DryRunTag') : '');
     report(outcome, title.trim());
-    for (const e of outcome.errors) tl.error(say(e));
+    // The first failure is the task's own message (setResult prints it); the rest go before it.
+    for (const e of outcome.errors.slice(1)) tl.error(say(e));
     tl.debug(`requests sent: ${outcome.requests}`);
     const counts = tl.loc('Counts', outcome.rows.length, outcome.changedCount, outcome.rows.filter((r) => r.outcome === 'failed').length);
     if (outcome.result === 'Failed') tl.setResult(tl.TaskResult.Failed, outcome.errors.length ? say(outcome.errors[0]) : counts);
     else if (outcome.result === 'SucceededWithIssues') tl.setResult(tl.TaskResult.SucceededWithIssues, counts);
     else tl.setResult(tl.TaskResult.Succeeded, counts);
   } catch (e) {
+    // Bad input: nothing was sent. The result file is still written, empty, as later steps expect it.
     const text = e instanceof UserError ? say(e.message_) : e instanceof Error ? e.message : String(e);
+    const empty: RunOutcome = { rows: [], changedCount: 0, downloadedFiles: [], result: 'Failed', errors: [], warnings: [], requests: 0 };
+    try {
+      report(empty, tl.loc('SummaryTitle', tl.getInput('action', false) ?? '', tl.getInput('packageType', false) ?? '', tl.getInput('feed', false) ?? '', ''));
+    } catch {
+      // Reporting must not hide the failure itself.
+    }
     tl.setResult(tl.TaskResult.Failed, text);
   }
 }

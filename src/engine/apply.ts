@@ -51,8 +51,7 @@ export async function readStates(d: ApplyDeps, items: Change[], withDeprecation:
   }
   const out = new Map<string, VersionState | null>();
   await forEachLimited(items, 8, async (item) => {
-    const want = protocol.versionRule.normalize(item.version);
-    const match = (vs: PackageVersionInfo[] | undefined) => vs?.find((v) => protocol.versionRule.normalize(v.version) === want);
+    const match = (vs: PackageVersionInfo[] | undefined) => vs?.find((v) => protocol.versionRule.compare(v.version, item.version) === 0);
     const livePackage = await live.byName(item.name);
     const liveVersion = match(livePackage ? versionsOf(livePackage, false) : undefined);
     let state: VersionState | null = null;

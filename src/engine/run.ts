@@ -200,8 +200,7 @@ function candidate(p: PackageInfo, v: PackageVersionInfo, protocol: Protocol, in
 async function findExact(catalog: Catalog, name: string, version: string, protocol: Protocol) {
   const p = await catalog.byName(name);
   if (!p) return undefined;
-  const want = protocol.versionRule.normalize(version);
-  const v = versionsOf(p, catalog.recycleBin).find((x) => protocol.versionRule.normalize(x.version) === want);
+  const v = versionsOf(p, catalog.recycleBin).find((x) => protocol.versionRule.compare(x.version, version) === 0);
   return v ? { p, v } : undefined;
 }
 

@@ -66,8 +66,7 @@ export function selectVersions(
       matched = desc;
       break;
     case 'exact': {
-      const want = rule.normalize(matcher.version);
-      matched = desc.filter((v) => rule.normalize(v.version) === want);
+      matched = desc.filter((v) => rule.compare(v.version, matcher.version) === 0);
       break;
     }
     case 'range':

@@ -86,9 +86,9 @@ export function runTask(emu: Emulator, inputs: Record<string, string>, opts: Run
   env.ENDPOINT_URL_SYSTEMVSSCONNECTION = collection;
   env.ENDPOINT_AUTH_SYSTEMVSSCONNECTION = JSON.stringify({ parameters: { AccessToken: opts.token ?? emu.tokens.owner }, scheme: 'OAuth' });
   if (opts.connectionToken !== undefined) {
-    env.INPUT_CONNECTION = 'other-org';
-    env.ENDPOINT_URL_OTHER_ORG = collection;
-    env.ENDPOINT_AUTH_OTHER_ORG = JSON.stringify({ parameters: { apitoken: opts.connectionToken }, scheme: 'Token' });
+    env.INPUT_CONNECTION = '3c9e1f7a-5b2d-4e8f-9a61-0d4c2b7e8f13';
+    env['ENDPOINT_URL_3c9e1f7a-5b2d-4e8f-9a61-0d4c2b7e8f13'] = collection;
+    env['ENDPOINT_AUTH_3c9e1f7a-5b2d-4e8f-9a61-0d4c2b7e8f13'] = JSON.stringify({ parameters: { apitoken: opts.connectionToken }, scheme: 'Token' });
   }
   env.AGENT_TEMPDIRECTORY = tempDir;
   env.SYSTEM_DEFAULTWORKINGDIRECTORY = opts.workDir ?? tempDir;
