@@ -182,9 +182,9 @@ export class Emulator {
     return { mode: this.mode, urls: { ...this.urls }, ...(this.store.snapshot() as object) };
   }
 
+  /** Back to `fixture`, or to the fixture the emulator started with; clears the log and the faults. */
   reset(fixture?: Fixture): void {
-    if (fixture) this.fixture = cloneFixture(fixture);
-    this.store = new Store(this.fixture);
+    this.store = new Store(fixture ? cloneFixture(fixture) : this.fixture);
     this.clearLog();
     this.clearFaults();
   }
