@@ -22,6 +22,7 @@ export class Connection {
   readonly collectionUrl: string;
   private readonly areas = new Map<string, Promise<string>>();
   private webApi: WebApi | undefined;
+  private locations: ReturnType<WebApi['getLocationsApi']> | undefined;
 
   constructor(private readonly settings: ConnectionSettings) {
     this.collectionUrl = withSlash(settings.collectionUrl);
@@ -55,10 +56,11 @@ export class Connection {
 
   private async lookUp(areaId: string): Promise<string> {
     if (this.settings.onPremises) return this.collectionUrl;
-    const api = this.api();
     let info;
     try {
-      const locations = await api.getLocationsApi();
+      // One locations client for the run: it negotiates its routes (OPTIONS) once.
+      this.locations ??= this.api().getLocationsApi();
+      const locations = await this.locations;
       info = await locations.getResourceArea(areaId);
     } catch (e) {
       throw locationError(e, this.collectionUrl);

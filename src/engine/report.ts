@@ -31,8 +31,7 @@ export function describeState(s: VersionState | null): string {
   if (!s) return 'gone';
   const parts: string[] = [];
   if (s.deleted) parts.push('deleted');
-  const views = s.views.filter((v) => v.toLowerCase() !== 'local');
-  parts.push(views.length ? views.map((v) => `@${v}`).join(' ') : s.deleted ? '' : '@Local');
+  parts.push(s.views.map((v) => `@${v}`).join(' '));
   if (s.listed === false) parts.push('unlisted');
   if (s.deprecated) parts.push(`deprecated: ${s.deprecated}`);
   return parts.filter(Boolean).join(', ');

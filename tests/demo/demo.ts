@@ -20,7 +20,9 @@ const steps: Step[] = [
   { title: 'Dry run: which old versions would a clean-up delete?', inputs: { action: 'delete', feed, packageType: 'nuget', packages: 'Contoso.*', version: '*', keepLatest: '2', dryRun: 'true' } },
   { title: 'Delete old versions, keeping the 2 latest of each package', inputs: { action: 'delete', feed, packageType: 'nuget', packages: 'Contoso.*', version: '*', keepLatest: '2' } },
   { title: 'Restore one version from the recycle bin', inputs: { action: 'restore', feed, packageType: 'nuget', packages: 'Contoso.Core@1.0.0' } },
-  { title: 'npm: promote @contoso/ui 1.2.0 to @Release', inputs: { action: 'promote', feed, packageType: 'npm', packages: '@contoso/ui@1.2.0', view: 'Release' } },
+  { title: 'npm: promote @fabrikam/widgets 1.1.0 to @Release', inputs: { action: 'promote', feed, packageType: 'npm', packages: '@fabrikam/widgets@1.1.0', view: 'Release' } },
+  { title: 'npm: deprecate the old fabrikam-utils 0.2.x line', inputs: { action: 'deprecate', feed, packageType: 'npm', packages: 'fabrikam-utils', version: '0.2.x', deprecateMessage: 'Upgrade to fabrikam-utils 1.x' } },
+  { title: 'PyPI: promote fabrikam-data (the feed spells it Fabrikam_Data; PEP 503 makes them one) 1.0.0 to @Prerelease', inputs: { action: 'promote', feed, packageType: 'pypi', packages: 'fabrikam-data@1.0.0', view: 'Prerelease' } },
   { title: 'Show where Contoso.Core stands now', inputs: { action: 'show', feed, packageType: 'nuget', packages: 'Contoso.Core', version: '*' } },
 ];
 
