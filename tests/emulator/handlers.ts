@@ -255,17 +255,26 @@ export function viewGet(ctx: Ctx): Reply {
 
 interface VersionFilter { includeDeleted?: boolean; isListed?: boolean; isRelease?: boolean; isDeleted?: boolean }
 
+function admits(ctx: Ctx, pkg: PackageState, v: VersionState, f: VersionFilter): boolean {
+  if (!visible(ctx, v)) return false;
+  if (f.includeDeleted === false && v.deleted) return false;
+  if (f.isDeleted !== undefined && v.deleted !== f.isDeleted) return false;
+  if (f.isListed !== undefined && v.listed !== f.isListed) return false;
+  if (f.isRelease !== undefined && isPrerelease(pkg.protocol, v.version) === f.isRelease) return false;
+  return true;
+}
+
+/** The package's versions that pass the filter, highest first. */
 function filterVersions(ctx: Ctx, pkg: PackageState, f: VersionFilter): VersionState[] {
   const out: VersionState[] = [];
-  for (const v of pkg.versions.values()) {
-    if (!visible(ctx, v)) continue;
-    if (f.includeDeleted === false && v.deleted) continue;
-    if (f.isDeleted !== undefined && v.deleted !== f.isDeleted) continue;
-    if (f.isListed !== undefined && v.listed !== f.isListed) continue;
-    if (f.isRelease !== undefined && isPrerelease(pkg.protocol, v.version) === f.isRelease) continue;
-    out.push(v);
-  }
+  for (const v of pkg.versions.values()) if (admits(ctx, pkg, v, f)) out.push(v);
   return out.sort((a, b) => compareVersions(b.normalized, a.normalized));
+}
+
+/** Whether any version passes (stops at the first: skipped pages cost no sorting). */
+function anyVersion(ctx: Ctx, pkg: PackageState, f: VersionFilter): boolean {
+  for (const v of pkg.versions.values()) if (admits(ctx, pkg, v, f)) return true;
+  return false;
 }
 
 function candidatePackages(ctx: Ctx, feed: FeedState, protocolType: string | undefined, nameQuery: string | undefined, normalized: string | undefined): PackageState[] {
@@ -305,6 +314,10 @@ export function packagesList(ctx: Ctx): Reply {
   let taken = 0;
   for (const pkg of cands) {
     if (taken >= top) break;
+    if (!topVersions && skipped < skip) {
+      if (anyVersion(ctx, pkg, filter)) skipped++;
+      continue;
+    }
     let vs = filterVersions(ctx, pkg, filter);
     if (vs.length === 0) continue;
     if (!all) {
@@ -329,7 +342,7 @@ export function packagesList(ctx: Ctx): Reply {
 
 function pkgById(ctx: Ctx, feed: FeedState): PackageState {
   const pkg = feed.byId.get(ctx.params.packageId.toLowerCase());
-  if (!pkg || !filterVersions(ctx, pkg, {}).length) throw notFound(`The package with ID '${ctx.params.packageId}' could not be found in feed '${feed.name}'.`, 'PackageNotFoundException');
+  if (!pkg || !anyVersion(ctx, pkg, {})) throw notFound(`The package with ID '${ctx.params.packageId}' could not be found in feed '${feed.name}'.`, 'PackageNotFoundException');
   return pkg;
 }
 
@@ -385,9 +398,12 @@ export function recycleBinList(ctx: Ctx): Reply {
   let skipped = 0;
   for (const pkg of candidatePackages(ctx, feed, ctx.q.get('protocoltype'), ctx.q.get('packagenamequery'), undefined)) {
     if (out.length >= top) break;
+    if (skipped < skip) {
+      if (anyVersion(ctx, pkg, { isDeleted: true })) skipped++;
+      continue;
+    }
     const vs = deletedVersions(ctx, pkg);
     if (!vs.length) continue;
-    if (skipped < skip) { skipped++; continue; }
     out.push(recycleBinPackageJson(ctx, pkg, all ? vs : vs.slice(0, 1), includeUrls));
   }
   return list(out);
@@ -439,7 +455,7 @@ interface Found { feed: FeedState; pkg: PackageState; ver: VersionState }
 
 function findVersion(ctx: Ctx, feed: FeedState, protocol: ProtocolKey, name: string, version: string): { pkg: PackageState; ver: VersionState } {
   const pkg = ctx.store.getPackage(feed, protocol, name);
-  if (!pkg || !filterVersions(ctx, pkg, {}).length) throw packageNotFound(feed, name);
+  if (!pkg || !anyVersion(ctx, pkg, {})) throw packageNotFound(feed, name);
   const ver = ctx.store.getVersion(pkg, version);
   if (!ver || !visible(ctx, ver)) throw versionNotFound(feed, name, version);
   return { pkg, ver };

@@ -14,6 +14,8 @@ export interface Route {
   template: string;
   /** Other spellings the OpenAPI files use for the same operation (served and conforming too). */
   aliases?: string[];
+  /** Set when the OpenAPI file spells this operation's path differently from the template (a known typo). */
+  specTemplate?: string;
   /** api-versions accepted (the 7.1 and 7.2 files' values); empty = none required. */
   apiVersions: string[];
   /** Query parameters the operation has (besides api-version). */
@@ -135,7 +137,7 @@ const SHAPES: ProtocolShape[] = [
 const BASE = '_apis/packaging/feeds/{feedId}/';
 for (const s of SHAPES) {
   const mk = (id: string, method: Method, tail: string, apiVersions: string[], query: string[] = [], aliases?: string[]): Route => ({
-    id, method, host: 'pkgs', template: BASE + tail, aliases, apiVersions, query, onprem: s.onprem, spec: s.key, protocol: s.key, project: true,
+    id, method, host: 'pkgs', template: BASE + tail, ...(aliases ? { aliases, specTemplate: aliases[0] } : {}), apiVersions, query, onprem: s.onprem, spec: s.key, protocol: s.key, project: true,
   });
   s.version.forEach((t, i) => {
     const sfx = i ? '.scoped' : '';
