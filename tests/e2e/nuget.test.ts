@@ -381,3 +381,46 @@ describe('e2e nuget: other servers', function () {
     });
   });
 });
+
+describe('e2e nuget: scale and time limits', function () {
+  this.timeout(120_000);
+  const h = useEmulator(nugetFixture);
+
+  it('a glob sees every package of a feed of more than 1000, page by page, and changes them in batches of 100', async () => {
+    h.emu.generate({ feed: 'internal', project: 'Fabrikam', protocol: 'nuget', packages: 1150, versionsEach: 1, prefix: 'Bulk.Pkg' });
+    h.emu.clearLog();
+    const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Bulk.*', version: '*', view: 'Release', maxVersions: '0' });
+    assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.equal(r.variables.changedCount, '1150');
+    const listings = h.emu.log.filter((x) => x.method === 'GET' && /\/packages$/i.test(x.path));
+    assert.ok(listings.some((x) => x.query.$skip === '1000'), 'the second page was read');
+    const posts = changing(h.emu.log);
+    assert.equal(posts.length, 12);
+    assert.ok(posts.every((x) => (x.body as { packages: unknown[] }).packages.length <= 100));
+    for (const name of ['Bulk.Pkg.0000', 'Bulk.Pkg.0999', 'Bulk.Pkg.1000', 'Bulk.Pkg.1149']) {
+      const versions = h.emu.versions('internal', 'nuget', name);
+      assert.equal(versions.length, 1, name);
+      assert.ok(versions[0].views.includes('Release'), name);
+    }
+    assert.equal(r.variables.result, '', 'the result is too large for a variable');
+    assert.equal(r.rows.length, 1150);
+    assert.ok(r.warnings.some((w) => /resultFile|larger/.test(w)));
+  });
+
+  it('a request that takes longer than the timeout is abandoned and retried', async () => {
+    h.emu.fault({ match: { method: 'GET', pathIncludes: '/packages' }, latencyMs: 2500, count: 1 });
+    const r = await runTask(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: 'latest' }, { env: { PACKAGELIFECYCLE_TIMEOUTSECONDS: '1' } });
+    assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.deepEqual(r.rows.map((x) => x.version), ['2.0.0']);
+    assert.equal(h.emu.log.filter((x) => x.method === 'GET' && /\/packages$/i.test(x.path)).length, 2);
+  });
+
+  it('gives up after bounded retries when the service keeps failing', async () => {
+    h.emu.fault({ match: { method: 'GET', pathIncludes: '/views' }, status: 503, count: 100 });
+    const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' });
+    assert.equal(r.result?.status, 'Failed');
+    assert.match(r.result!.message, /5 attempts/);
+    assert.equal(h.emu.log.filter((x) => /\/views$/i.test(x.path)).length, 5);
+    assert.equal(changing(h.emu.log).length, 0);
+  });
+});
