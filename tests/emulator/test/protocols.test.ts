@@ -196,6 +196,10 @@ describe('emulator protocol routes', () => {
     const blobs = em.log.filter((r) => r.host === 'blob');
     assert.equal(blobs.length, 3);
     assert.ok(blobs.every((r) => r.auth === null && r.route === 'blob.content'));
+    // The log says when a client did send a token to blob storage (the task must never).
+    const loc = (await call('GET', cases[0].url)).headers.location!;
+    assert.equal((await call('GET', loc, { token: 'owner-token' })).status, 200);
+    assert.deepEqual(em.log[em.log.length - 1].auth, { scheme: 'Bearer', token: 'owner-token' });
     const forged = await call('GET', `${em.urls.blob}/artifacts/x/y?sig=no`, { token: null });
     assert.equal(forged.status, 404);
     assert.equal((await call('GET', P('nuget/packages/Contoso.Core/versions/0.9.0/content', '7.1-preview.1'))).status, 404, 'deleted');
