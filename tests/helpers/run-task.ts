@@ -94,8 +94,11 @@ export function runTask(emu: Emulator, inputs: Record<string, string>, opts: Run
   env.SYSTEM_DEFAULTWORKINGDIRECTORY = opts.workDir ?? tempDir;
   env.PACKAGELIFECYCLE_TIMEOUTSECONDS = env.PACKAGELIFECYCLE_TIMEOUTSECONDS ?? '10';
   Object.assign(env, opts.env ?? {});
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     execFile(process.execPath, [taskEntry], { env, cwd: tempDir, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      // Every run checks that the bundle found its messages: task-lib says so when a key is missing.
+      const locProblem = /can't find loc string|Resource file haven't been set/i.exec(`${stdout}\n${stderr}`);
+      if (locProblem) return reject(new Error(`task-lib could not find a message: ${locProblem[0]}`));
       const parsed = parseCommands(stdout);
       const file = parsed.variables.resultFile;
       const rows = file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ResultRow[]) : [];
