@@ -22,8 +22,11 @@ export function checkNpm(name: string): string | null {
   return null;
 }
 
+/** `groupId:artifactId`; a glob may also span both (`*`, `com.contoso.*`), since it is matched against the whole name. */
 export function checkMaven(name: string): string | null {
-  return /^[^:\s@]+:[^:\s@]+$/.test(name) ? null : 'Maven packages are written `groupId:artifactId`';
+  if (/^[^:\s@]+:[^:\s@]+$/.test(name)) return null;
+  if (/[*?]/.test(name) && /^[^:\s@]+$/.test(name)) return null;
+  return 'Maven packages are written `groupId:artifactId`';
 }
 
 /** Splits `@scope/name` into its scope (without `@`) and name; unscoped names have no scope. */
