@@ -106,9 +106,11 @@ export class Catalog {
     return found;
   }
 
+  /** Packages whose name, or whose name in the form the server compares, the glob matches (`my_*` finds PyPI's `My-Package`). */
   async glob(pattern: string): Promise<PackageInfo[]> {
     const re = globToRegExp(pattern);
-    return (await this.all()).filter((p) => re.test(p.name));
+    const normalized = globToRegExp(this.protocol.normalizeName(pattern));
+    return (await this.all()).filter((p) => re.test(p.name) || normalized.test(this.protocol.normalizeName(p.name)));
   }
 
   /** Forget what was read (after a change, or while waiting for a version). */
