@@ -243,6 +243,9 @@ describe('e2e protocols', function () {
         assert.equal(changing(h.emu.log).length, 0);
         assert.deepEqual(rowsOf(r), c.inRange.map((v) => [c.name, v, 'unchanged']));
         assert.ok(r.rows.every((x) => x.before!.deleted === false));
+        // A listed flag only where the protocol has one (Cargo here), a deprecation message only on npm.
+        if (c.key !== 'cargo') assert.ok(r.rows.every((x) => x.before!.listed === null), 'listed is null');
+        if (c.key !== 'npm') assert.ok(r.rows.every((x) => x.before!.deprecated === null), 'deprecated is null');
         assert.equal(r.variables.changedCount, '0');
         assert.equal(r.variables.feedUrl, c.feedUrl(urls()));
       });
