@@ -31,8 +31,8 @@ export class LostAnswerError extends Error {
 
 /** Retries ran out on a transient failure. */
 export class RetriesExhaustedError extends Error {
-  constructor(readonly method: string, readonly url: string, readonly attempts: number, readonly last: unknown) {
-    super(`${method} ${url} still failing after ${attempts} attempts: ${describe(last)}`);
+  constructor(readonly method: string, readonly url: string, readonly attempts: number, readonly last: unknown, readonly retryAfterMs?: number) {
+    super(`${method} ${url} still failing after ${attempts} attempts: ${describe(last)}${retryAfterMs !== undefined ? ` (the service asked to wait ${Math.ceil(retryAfterMs / 1000)} s)` : ''}`);
     this.name = 'RetriesExhaustedError';
   }
 }

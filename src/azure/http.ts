@@ -94,29 +94,28 @@ export class AzureHttp {
 
   async json<T>(call: Call): Promise<Answer<T>> {
     const url = withApiVersion(call.url, call.apiVersion);
+    const trusted = this.isTrusted(url);
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
-      let response: IHttpClientResponse | undefined;
       let failure: unknown;
       let retryAfterMs: number | undefined;
       try {
-        response = await this.send(call.method, url, call.body, true);
-      } catch (e) {
-        failure = e;
-      }
-      if (response) {
-        const status = response.message.statusCode ?? 0;
-        if (!transientStatuses.has(status)) return this.finish<T>(call, url, response);
+        // The body is read inside the try: a connection dropped mid-answer is a lost answer too.
+        const response = await this.send(call.method, url, call.body, true);
         const text = await response.readBody();
+        const status = response.message.statusCode ?? 0;
+        if (!transientStatuses.has(status)) return this.finish<T>(call, url, status, response.message.headers as Answer['headers'], text, trusted);
         failure = httpError(call.method, url, status, text);
         retryAfterMs = retryAfter(response.message.headers['retry-after']);
         if (call.changes && status !== 429) throw new LostAnswerError(call.method, url, failure);
-      } else if (call.changes) {
-        throw new LostAnswerError(call.method, url, failure);
+      } catch (e) {
+        if (e instanceof HttpError || e instanceof LostAnswerError) throw e;
+        if (call.changes) throw new LostAnswerError(call.method, url, e);
+        failure = e;
       }
       const pause = this.pause(attempt, retryAfterMs);
       if (attempt >= this.options.retry.maxAttempts || waited + pause > this.options.retry.maxTotalWaitMs) {
-        throw new RetriesExhaustedError(call.method, url, attempt, failure);
+        throw new RetriesExhaustedError(call.method, url, attempt, failure, retryAfterMs);
       }
       this.options.debug?.(`retry ${attempt} of ${call.method} ${url} in ${pause} ms: ${String((failure as Error)?.message ?? failure)}`);
       this.stats.retries++;
@@ -151,11 +150,12 @@ export class AzureHttp {
     }
   }
 
+  /** Exactly what Retry-After asks (never resend early; the total budget decides), else jittered back-off. */
   private pause(attempt: number, retryAfterMs?: number): number {
+    if (retryAfterMs !== undefined) return retryAfterMs;
     const { baseDelayMs, maxDelayMs } = this.options.retry;
     const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-    const jittered = Math.round(backoff / 2 + (this.random() * backoff) / 2);
-    return Math.min(maxDelayMs, Math.max(retryAfterMs ?? 0, jittered));
+    return Math.round(backoff / 2 + (this.random() * backoff) / 2);
   }
 
   private send(method: string, url: string, body: unknown, api: boolean): Promise<IHttpClientResponse> {
@@ -171,25 +171,22 @@ export class AzureHttp {
     return this.client.request(method, url, JSON.stringify(body), headers);
   }
 
-  private async finish<T>(call: Call, url: string, response: IHttpClientResponse): Promise<Answer<T>> {
-    const status = response.message.statusCode ?? 0;
-    const headers = response.message.headers as Answer['headers'];
-    const text = await response.readBody();
+  private finish<T>(call: Call, url: string, status: number, headers: Answer['headers'], text: string, trusted: boolean): Answer<T> {
     if (status >= 300 && status < 400 && call.manualRedirect) return { status, body: undefined, headers };
     if (status === 203 || status === 401) {
       throw new AuthenticationError(status, call.method, url, serverMessage(text), undefined);
     }
     if (status < 200 || status >= 300) throw httpError(call.method, url, status, text);
     if (!text) return { status, body: undefined, headers };
+    // Not JSON where the API answers JSON: after sending a token, a sign-in page (the credentials did
+    // not get through); without one, some other server's answer.
+    const notApi = (what: string) => (trusted ? new AuthenticationError(status, call.method, url, what, undefined) : new HttpError(status, call.method, url, what, undefined));
     const type = String(headers['content-type'] ?? '');
-    if (!type.includes('json')) {
-      // A sign-in page or a proxy's answer, not the API: the credentials did not get through.
-      throw new AuthenticationError(status, call.method, url, `answer was ${type || 'not JSON'}`, undefined);
-    }
+    if (!type.includes('json')) throw notApi(`answer was ${type || 'not JSON'}`);
     try {
       return { status, body: JSON.parse(text) as T, headers };
     } catch {
-      throw new AuthenticationError(status, call.method, url, 'answer was not JSON', undefined);
+      throw notApi('answer was not JSON');
     }
   }
 }
