@@ -61,9 +61,10 @@ function target(): Target {
   return { collectionUrl: url, credential: { kind: 'bearer', token }, own: true };
 }
 
-function requestOptions(url: string): IRequestOptions {
+function requestOptions(): IRequestOptions {
   const options: IRequestOptions = {};
-  const proxy = tl.getHttpProxyConfiguration(url);
+  // Without a URL: the whole setting, bypass list included, which the HTTP client applies per host.
+  const proxy = tl.getHttpProxyConfiguration();
   if (proxy) options.proxy = proxy;
   const cert = tl.getHttpCertConfiguration();
   if (cert) options.cert = cert;
@@ -111,16 +112,17 @@ function report(outcome: RunOutcome, title: string): void {
 async function main(): Promise<void> {
   tl.setResourcePath(path.join(__dirname, '..', 'task.json'));
   try {
+    // The credential first: its token is masked before anything else can print.
+    const t = target();
     const inputs: Inputs = {};
     for (const name of inputNames) inputs[name] = tl.getInput(name, false);
     const defaults = { downloadDirectory: tl.getVariable('System.DefaultWorkingDirectory') || process.cwd() };
     const request = parseRequest(inputs, defaults);
-    const t = target();
     const connection = new Connection({
       collectionUrl: t.collectionUrl,
       credential: t.credential,
-      onPremises: t.own && (tl.getVariable('System.ServerType') ?? '').toLowerCase() === 'onpremises',
-      requestOptions: requestOptions(t.collectionUrl),
+      server: t.own ? ((tl.getVariable('System.ServerType') ?? '').toLowerCase() === 'onpremises' ? 'onPremises' : 'services') : 'detect',
+      requestOptions: requestOptions(),
       timeoutMs: (numberVariable('PackageLifecycle.TimeoutSeconds') ?? 60) * 1000,
       debug: platform.debug,
     });

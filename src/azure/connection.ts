@@ -1,14 +1,19 @@
 import { WebApi, getBearerHandler, getPersonalAccessTokenHandler } from 'azure-devops-node-api';
 import type { IRequestOptions } from 'typed-rest-client/Interfaces';
-import { AuthenticationError, HttpError } from './errors';
+import { packagingAreaId } from '../protocols/areas';
+import { AuthenticationError, HttpError, LocationError } from './errors';
 import { AzureHttp, Credential, RetryPolicy, defaultRetry } from './http';
 
 export interface ConnectionSettings {
   /** The collection (organization) URL, e.g. https://dev.azure.com/fabrikam/ */
   collectionUrl: string;
   credential: Credential;
-  /** On an on-premises server every area is served from the collection URL itself. */
-  onPremises: boolean;
+  /**
+   * On an on-premises server every area is served from the collection URL itself. `detect` (a
+   * service connection to another server): a collection whose location service knows no
+   * Packaging area is on premises.
+   */
+  server: 'services' | 'onPremises' | 'detect';
   requestOptions?: IRequestOptions;
   timeoutMs?: number;
   retry?: RetryPolicy;
@@ -21,6 +26,7 @@ export class Connection {
   readonly http: AzureHttp;
   readonly collectionUrl: string;
   private readonly areas = new Map<string, Promise<string>>();
+  private onPrem: boolean | undefined;
   private webApi: WebApi | undefined;
   private locations: ReturnType<WebApi['getLocationsApi']> | undefined;
 
@@ -37,8 +43,10 @@ export class Connection {
     this.http.trust(this.collectionUrl);
   }
 
+  /** Whether the server is on premises; with `detect`, known once the Packaging area was looked up. */
   get onPremises(): boolean {
-    return this.settings.onPremises;
+    if (this.settings.server === 'detect' && this.onPrem === undefined) throw new Error('server kind not detected yet: look up the Packaging area first');
+    return this.settings.server === 'onPremises' || this.onPrem === true;
   }
 
   /**
@@ -55,7 +63,11 @@ export class Connection {
   }
 
   private async lookUp(areaId: string): Promise<string> {
-    if (this.settings.onPremises) return this.collectionUrl;
+    if (this.settings.server === 'onPremises') return this.collectionUrl;
+    if (this.settings.server === 'detect' && areaId !== packagingAreaId) {
+      await this.areaUrl(packagingAreaId);
+      if (this.onPrem) return this.collectionUrl;
+    }
     let info;
     try {
       // One locations client for the run: it negotiates its routes (OPTIONS) once.
@@ -66,9 +78,15 @@ export class Connection {
       throw locationError(e, this.collectionUrl);
     }
     if (!info?.locationUrl) {
-      this.settings.debug?.(`location service knows no area ${areaId}; using the collection URL`);
-      return this.collectionUrl;
+      if (this.settings.server === 'detect' && areaId === packagingAreaId) {
+        this.settings.debug?.('the location service knows no Packaging area: an on-premises server, served from the collection URL');
+        this.onPrem = true;
+        return this.collectionUrl;
+      }
+      // On Services every area has its own host; never guess one.
+      throw new LocationError(areaId, this.collectionUrl);
     }
+    if (areaId === packagingAreaId) this.onPrem = false;
     const url = withSlash(info.locationUrl);
     this.http.trust(url);
     this.settings.debug?.(`area ${areaId} is at ${url}`);

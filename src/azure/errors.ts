@@ -41,3 +41,11 @@ export function describe(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+/** The location service named no host for a resource area (a sign-in page answers null too). */
+export class LocationError extends Error {
+  constructor(readonly areaId: string, readonly collectionUrl: string) {
+    super(`the location service at ${collectionUrl} names no host for resource area ${areaId}`);
+    this.name = 'LocationError';
+  }
+}

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Connection } from '../azure/connection';
-import { AuthenticationError, HttpError, LostAnswerError, RetriesExhaustedError } from '../azure/errors';
+import { AuthenticationError, HttpError, LocationError, LostAnswerError, RetriesExhaustedError } from '../azure/errors';
 import { FeedsClient, PackageInfo, PackageVersionInfo } from '../azure/feeds';
-import type { Protocol } from '../protocols';
+import { packagingAreaId, Protocol, protocols } from '../protocols';
 import { ActionContext, actionDefs, ActionDef, VersionState } from './actions';
 import { Change, forEachLimited, readBack, sendChanges, stateKey, stateOf } from './apply';
 import { Msg, msg, UserError } from './messages';
@@ -60,7 +60,11 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
   const protocol = req.protocol;
   // Everything that can be checked without the server is checked before the first request.
   const matchers = req.selectors.map((s) => parseVersionSelector(s, protocol.versionRule));
-  if (connection.onPremises && !protocol.apiVersions.onPremises) throw new UserError('ProtocolNotOnServer', protocol.displayName);
+  // The Packaging area first: it also tells a service connection's server kind.
+  await connection.areaUrl(packagingAreaId);
+  if (connection.onPremises && !protocol.apiVersions.onPremises) {
+    throw new UserError('ProtocolNotOnServer', protocol.displayName, Object.values(protocols).filter((p) => p.apiVersions.onPremises).map((p) => p.displayName).join(', '));
+  }
 
   const api = new FeedsClient(connection);
   const feed = await resolveFeed(api, req.feed, ctx.project);
@@ -244,7 +248,11 @@ export function explain(e: unknown, req: Request, ctx: EngineContext, def: Actio
     return msg('Forbidden', roleNames[def.role], req.action, feed?.display ?? req.feed.text, e.serverMessage, `${project} Build Service (${org})`, `Project Collection Build Service (${org})`);
   }
   if (e instanceof HttpError) return msg('HttpFailed', e.method, stripQuery(e.url), e.status, e.serverMessage);
-  if (e instanceof RetriesExhaustedError) return msg('RetriesExhausted', e.method, stripQuery(e.url), e.attempts, describeError(e.last));
+  if (e instanceof RetriesExhaustedError) {
+    const asked = e.retryAfterMs !== undefined ? ` (Retry-After: ${Math.ceil(e.retryAfterMs / 1000)} s)` : '';
+    return msg('RetriesExhausted', e.method, stripQuery(e.url), e.attempts, describeError(e.last) + asked);
+  }
+  if (e instanceof LocationError) return msg('LocationUnknown', e.collectionUrl, e.areaId);
   if (e instanceof LostAnswerError) return msg('LostAnswer', e.method, stripQuery(e.url), describeError(e.failure));
   return msg('Unexpected', e instanceof Error ? e.message : String(e));
 }

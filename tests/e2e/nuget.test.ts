@@ -372,6 +372,20 @@ describe('e2e nuget: other servers', function () {
     });
   });
 
+  describe('a connection to an on-premises server', () => {
+    const h = useEmulator(nugetFixture, { mode: 'onprem' });
+    it('finds no Packaging area, so serves everything from the collection and refuses what the server lacks', async () => {
+      const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' }, { connectionToken: h.emu.tokens.owner, project: null });
+      assert.equal(r.result?.status, 'Succeeded', r.stdout);
+      assert.ok(h.emu.versions('internal', 'nuget', 'Contoso.Core').find((x) => x.version === '1.0.0')!.views.includes('Release'));
+      h.emu.clearLog();
+      const cargo = await runTask(h.emu, { action: 'delete', feed, packageType: 'cargo', packages: 'serde@1.0.0' }, { connectionToken: h.emu.tokens.owner, project: null });
+      assert.equal(cargo.result?.status, 'Failed');
+      assert.match(cargo.result!.message, /Cargo.*not available/);
+      assert.equal(changing(h.emu.log).length, 0);
+    });
+  });
+
   describe('a connection to another organization', () => {
     const h = useEmulator(nugetFixture);
     it('uses the personal access token as Basic credentials', async () => {
