@@ -24,6 +24,13 @@ export interface ActionDef {
   /** Selects from the recycle bin rather than live versions. */
   fromRecycleBin: boolean;
   role: Role;
+  /**
+   * Where an exact version that the selection does not find may already be, which counts as
+   * `unchanged`: in the recycle bin for delete, live for restore.
+   */
+  doneWhenElsewhere?: boolean;
+  /** Writes each selected version's file. */
+  downloads?: boolean;
   /** Reads each version's deprecation message (npm keeps it only on the version's own GET). */
   readsDeprecation?: boolean;
   /** The state after the change; null: gone for good. */
@@ -87,6 +94,7 @@ export const actionDefs: Readonly<Record<ActionKey, ActionDef>> = {
   delete: {
     changes: true,
     fromRecycleBin: false,
+    doneWhenElsewhere: true,
     role: 'owner',
     target: (s) => ({ ...unchangedState(s), deleted: true }),
     reached: (now) => !!now && now.deleted,
@@ -96,6 +104,7 @@ export const actionDefs: Readonly<Record<ActionKey, ActionDef>> = {
   restore: {
     changes: true,
     fromRecycleBin: true,
+    doneWhenElsewhere: true,
     role: 'owner',
     target: (s) => ({ ...unchangedState(s), deleted: false }),
     reached: (now) => !!now && !now.deleted,
@@ -111,6 +120,6 @@ export const actionDefs: Readonly<Record<ActionKey, ActionDef>> = {
     single: (api, at, p, name, version) => api.purgeVersion(at, p, name, version),
     batch: { recycleBin: true },
   },
-  download: readOnly,
+  download: { ...readOnly, downloads: true },
   show: { ...readOnly, readsDeprecation: true },
 };

@@ -1,4 +1,4 @@
-import { HttpError, LostAnswerError } from '../azure/errors';
+import { AuthenticationError, HttpError, LostAnswerError } from '../azure/errors';
 import type { FeedLocation, FeedsClient, PackageVersionInfo } from '../azure/feeds';
 import type { Protocol } from '../protocols';
 import type { ActionContext, ActionDef, VersionState } from './actions';
@@ -24,7 +24,8 @@ export interface ApplyDeps {
   readBackDelaysMs?: number[];
 }
 
-const key = (p: Protocol, name: string, version: string) => `${p.normalizeName(name)}@${p.versionRule.normalize(version)}`;
+/** Identifies a version across listings: the protocol's normal name and version. */
+export const stateKey = (p: Protocol, name: string, version: string): string => `${p.normalizeName(name)}@${p.versionRule.normalize(version)}`;
 
 /** The state of a listed version; `deleted` from where it was found or its own flag. */
 export function stateOf(v: PackageVersionInfo, protocol: Protocol, inRecycleBin: boolean): VersionState {
@@ -40,8 +41,9 @@ export function stateOf(v: PackageVersionInfo, protocol: Protocol, inRecycleBin:
  * Reads the current state of versions: live listing, the recycle bin where the action touches it,
  * and npm's own version GET for deprecation messages. Null: found nowhere.
  */
-export async function readStates(d: ApplyDeps, items: Change[], withDeprecation: boolean): Promise<Map<string, VersionState | null>> {
+export async function readStates(d: ApplyDeps, items: Change[]): Promise<Map<string, VersionState | null>> {
   const { api, at, protocol, def } = d;
+  const withDeprecation = protocol.hasDeprecation && !!def.readsDeprecation;
   const live = new Catalog(api, at, protocol, false);
   const bin = def.fromRecycleBin || def.role === 'owner' ? new Catalog(api, at, protocol, true) : undefined;
   const names = [...new Set(items.map((i) => protocol.normalizeName(i.name)))];
@@ -69,79 +71,88 @@ export async function readStates(d: ApplyDeps, items: Change[], withDeprecation:
       const own = await api.getVersion<{ deprecateMessage?: string }>(at, protocol, item.name, item.version);
       state.deprecated = own?.deprecateMessage ? own.deprecateMessage : null;
     }
-    out.set(key(protocol, item.name, item.version), state);
+    out.set(stateKey(protocol, item.name, item.version), state);
   });
   return out;
 }
 
-export function stateKey(p: Protocol, name: string, version: string): string {
-  return key(p, name, version);
+/** Failures that stop every further request: the identity or its role is wrong for all of them. */
+export function isFatal(e: unknown): boolean {
+  return e instanceof AuthenticationError || (e instanceof HttpError && e.status === 403);
 }
+
+const maxRounds = 3;
 
 /**
  * Sends the changes: one version through its own endpoint, more through the protocol's batch, at
- * most 100 a request. A lost answer is read back before anything is resent, and only what has not
- * arrived is resent. Authentication and permission failures stop everything; anything else is left
- * to the read-back that follows.
+ * most 100 a request. A lost answer, and a batch the service refused (404, 409), is read back before
+ * anything is sent again, and only what has not arrived is resent. Authentication and permission
+ * failures are thrown; other failures are returned, one per request that gave up, and the read-back
+ * that follows marks what did not arrive as failed.
  */
-export async function sendChanges(d: ApplyDeps, changes: Change[]): Promise<{ requests: number }> {
-  const route = d.protocol.actions[d.ctx.action];
-  const single = changes.length === 1 && route?.single !== false && !!d.def.single;
-  const chunks: Change[][] = [];
-  for (let i = 0; i < changes.length; i += batchLimit) chunks.push(changes.slice(i, i + batchLimit));
-  let requests = 0;
-  for (const chunk of chunks) {
-    let pending = chunk;
-    for (let round = 0; pending.length > 0; round++) {
+export async function sendChanges(d: ApplyDeps, changes: Change[]): Promise<unknown[]> {
+  const route = d.protocol.actions[d.ctx.action]!;
+  const single = changes.length === 1 && route.single && !!d.def.single;
+  const problems: unknown[] = [];
+  for (let i = 0; i < changes.length; i += batchLimit) {
+    let pending = changes.slice(i, i + batchLimit);
+    for (let round = 0; ; round++) {
       try {
-        requests++;
-        if (single) {
-          await d.def.single!(d.api, d.at, d.protocol, pending[0].name, pending[0].version, d.ctx);
-        } else {
-          const op = route!.batchOperation;
-          await d.api.batch(d.at, d.protocol, d.def.batch!.recycleBin, op, d.def.batch!.data?.(d.ctx), pending);
-        }
+        if (single) await d.def.single!(d.api, d.at, d.protocol, pending[0].name, pending[0].version, d.ctx);
+        else await d.api.batch(d.at, d.protocol, d.def.batch!.recycleBin, route.batchOperation, d.def.batch!.data?.(d.ctx), pending);
         break;
       } catch (e) {
-        if (e instanceof HttpError && (e.status === 404 || e.status === 409)) {
-          // Deleting what is already in the recycle bin, restoring what is already live: the read-back decides.
-          d.debug(`${e.message}; the read-back decides`);
+        if (isFatal(e)) throw e;
+        const lost = e instanceof LostAnswerError;
+        // Deleting what is already in the recycle bin (404), restoring what is already live (409), or a
+        // batch one of whose versions changed meanwhile: the read-back tells what is left to send.
+        const refused = e instanceof HttpError && (e.status === 404 || e.status === 409);
+        if ((!lost && !refused) || round >= maxRounds) {
+          problems.push(e);
           break;
         }
-        if (!(e instanceof LostAnswerError) || round >= 3) throw e;
-        d.debug(`answer lost (${e.message}); reading back before resending`);
-        await d.sleep(1000 * 2 ** round);
-        const states = await readStates(d, pending, d.protocol.hasDeprecation && isDeprecation(d));
-        pending = pending.filter((c) => !d.def.reached(states.get(key(d.protocol, c.name, c.version)) ?? null, d.ctx));
-        d.debug(`${pending.length} of the lost request's versions still to send`);
+        d.debug(`${e instanceof Error ? e.message : String(e)}; reading back before sending again`);
+        if (lost) await d.sleep(1000 * 2 ** round);
+        const states = await readStates(d, pending);
+        const left = pending.filter((c) => !d.def.reached(states.get(stateKey(d.protocol, c.name, c.version)) ?? null, d.ctx));
+        d.debug(`${left.length} of ${pending.length} version(s) still to send`);
+        if (left.length === 0) break;
+        if (refused && left.length === pending.length) {
+          // Nothing the read-back shows explains the refusal: it stands.
+          problems.push(e);
+          break;
+        }
+        pending = left;
       }
     }
   }
-  return { requests };
+  return problems;
 }
 
 /** Reads back until every change has arrived or the pauses run out. */
-export async function readBack(d: ApplyDeps, changes: Change[]): Promise<Map<string, VersionState | null>> {
-  const delays = d.readBackDelaysMs ?? [0, 500, 1000, 2000];
+export async function readBack(d: ApplyDeps, changes: Change[], delays = d.readBackDelaysMs ?? [0, 500, 1000, 2000]): Promise<Map<string, VersionState | null>> {
   let states = new Map<string, VersionState | null>();
   for (const delay of delays) {
     if (delay) await d.sleep(delay);
-    states = await readStates(d, changes, d.protocol.hasDeprecation && isDeprecation(d));
-    if (changes.every((c) => d.def.reached(states.get(key(d.protocol, c.name, c.version)) ?? null, d.ctx))) break;
+    states = await readStates(d, changes);
+    if (changes.every((c) => d.def.reached(states.get(stateKey(d.protocol, c.name, c.version)) ?? null, d.ctx))) break;
   }
   return states;
 }
 
-function isDeprecation(d: ApplyDeps): boolean {
-  return !!d.def.readsDeprecation;
-}
-
+/** Runs `fn` over the items, at most `limit` at a time; after a failure no new item starts. */
 export async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const item = items[next++];
-      await fn(item);
+      try {
+        await fn(item);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   });
   await Promise.all(workers);

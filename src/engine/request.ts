@@ -1,4 +1,4 @@
-import { ActionKey, Protocol, findProtocol } from '../protocols';
+import { ActionKey, Protocol, findProtocol, supports } from '../protocols';
 import { UserError } from './messages';
 
 /** The task's inputs as strings, as a pipeline or a command line gives them. */
@@ -53,7 +53,7 @@ export function parseRequest(inputs: Inputs, defaults: { downloadDirectory: stri
   const typeText = (inputs.packageType ?? 'nuget').trim() || 'nuget';
   const protocol = findProtocol(typeText);
   if (!protocol) throw new UserError('BadPackageType', typeText);
-  if (action !== 'show' && !protocol.actions[action]) {
+  if (!supports(protocol, action)) {
     throw new UserError('ActionNotSupported', action, protocol.displayName, supported(protocol));
   }
   const feedText = (inputs.feed ?? '').trim();
@@ -85,7 +85,7 @@ export function parseRequest(inputs: Inputs, defaults: { downloadDirectory: stri
 }
 
 export function supported(protocol: Protocol): string {
-  return [...actions.filter((a) => a !== 'show' && protocol.actions[a]), 'show'].join(', ');
+  return actions.filter((a) => supports(protocol, a)).join(', ');
 }
 
 export function parseFeed(text: string): FeedRef {
@@ -112,6 +112,7 @@ export function parseSelectors(text: string, version: string, protocol: Protocol
       const own = at > 0 ? item.slice(at + 1).trim() : '';
       const line = index + 1;
       if (!name) throw new UserError('BadSelector', line, item, 'no package name');
+      if (at > 0 && !own) throw new UserError('BadSelector', line, item, 'nothing after the @: write a version, or leave out the @ to use the version input');
       const reason = protocol.checkName(name);
       if (reason) throw new UserError('BadSelector', line, item, reason);
       const v = own || version;

@@ -88,7 +88,8 @@ export class Catalog {
 
   /** Loads the whole listing now: cheaper than one query per name when there are many names. */
   preferFull(): void {
-    void this.all();
+    // Started now, awaited later (or never, when every name is found live): a failure is seen where it is awaited.
+    this.all().catch(() => undefined);
   }
 
   async byName(name: string): Promise<PackageInfo | undefined> {

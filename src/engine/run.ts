@@ -44,7 +44,7 @@ export async function run(req: Request, ctx: EngineContext): Promise<RunOutcome>
   const def = actionDefs[req.action];
   let feed: ResolvedFeed | undefined;
   try {
-    await execute(req, ctx, out, def, (f) => (feed = f));
+    await execute(req, ctx, out, def, (f) => (feed = f), (e) => explain(e, req, ctx, def, feed));
   } catch (e) {
     out.errors.push(explain(e, req, ctx, def, feed));
   }
@@ -55,7 +55,7 @@ export async function run(req: Request, ctx: EngineContext): Promise<RunOutcome>
   return out;
 }
 
-async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: ActionDef, found: (f: ResolvedFeed) => void): Promise<void> {
+async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: ActionDef, found: (f: ResolvedFeed) => void, explainError: (e: unknown) => Msg): Promise<void> {
   const { platform, connection } = ctx;
   const protocol = req.protocol;
   // Everything that can be checked without the server is checked before the first request.
@@ -83,7 +83,7 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
   const chosen = new Map<string, Candidate>();
   for (let i = 0; i < req.selectors.length; i++) {
     const s = req.selectors[i];
-    const picked = await select(req, ctx, s, matchers[i], catalog, other, sourceView);
+    const picked = await select(req, ctx, def, s, matchers[i], catalog, other, sourceView);
     if (picked.problem) {
       if (req.failOnNoMatch) throw new UserError(picked.problem.key, ...picked.problem.args);
       out.warnings.push(picked.problem);
@@ -111,7 +111,7 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
   if (def.changes && req.maxVersions > 0 && planned.length > req.maxVersions) {
     throw new UserError('TooManyVersions', planned.length, req.maxVersions);
   }
-  if (req.action === 'download') {
+  if (def.downloads) {
     for (const r of rows) r.outcome = 'planned';
   }
   if (req.dryRun) {
@@ -119,7 +119,7 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
     return;
   }
 
-  if (req.action === 'download') {
+  if (def.downloads) {
     await download(api, feed, protocol, req.downloadDirectory, rows, out, platform);
     return;
   }
@@ -128,23 +128,28 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
   const changes: Change[] = planned.map((r) => ({ name: r.package, version: r.version }));
   const deps = { api, at: feed.at, protocol, def, ctx: actx, sleep: platform.sleep, debug: platform.debug };
   platform.info(msg('Applying', planned.length, planned.length === 1 ? 1 : Math.ceil(planned.length / 100)));
+  let fatal: unknown;
+  let problems: unknown[] = [];
   try {
-    await sendChanges(deps, changes);
+    problems = await sendChanges(deps, changes);
   } catch (e) {
-    for (const r of planned) r.outcome = 'failed';
-    throw e;
+    fatal = e;
   }
-  const states = await readBack(deps, changes);
+  if (fatal instanceof AuthenticationError) {
+    // Nothing can be read back either; nothing is claimed.
+    for (const r of planned) Object.assign(r, { outcome: 'failed', after: r.before });
+    throw fatal;
+  }
+  // Read back what every version is now; after a failure once, since waiting will not change it.
+  const states = await readBack(deps, changes, fatal || problems.length ? [0] : undefined);
+  // What went wrong first, then each version it left behind.
+  if (fatal) out.errors.push(explainError(fatal));
+  for (const p of problems) out.errors.push(explainError(p));
   for (const r of planned) {
     const now = states.get(stateKey(protocol, r.package, r.version)) ?? null;
-    if (def.reached(now, actx)) {
-      r.outcome = 'changed';
-      r.after = now;
-    } else {
-      r.outcome = 'failed';
-      r.after = now;
-      out.errors.push(msg('VersionFailed', r.package, r.version));
-    }
+    r.after = now;
+    r.outcome = def.reached(now, actx) ? 'changed' : 'failed';
+    if (r.outcome === 'failed') out.errors.push(msg('VersionFailed', r.package, r.version));
   }
 }
 
@@ -152,6 +157,7 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
 async function select(
   req: Request,
   ctx: EngineContext,
+  def: ActionDef,
   s: Selector,
   matcher: VersionMatcher,
   catalog: Catalog,
@@ -174,7 +180,7 @@ async function select(
     if (matcher.kind === 'exact') {
       // Already where the action would take it: deleted for delete, live for restore.
       const elsewhere = await findExact(other, s.name, matcher.version, protocol);
-      if (elsewhere && (req.action === 'delete' || req.action === 'restore')) {
+      if (elsewhere && def.doneWhenElsewhere) {
         return { candidates: [candidate(elsewhere.p, elsewhere.v, protocol, other.recycleBin)] };
       }
       if (ctx.platform.now() < deadline) {

@@ -1,6 +1,6 @@
 import { cargoRule, mavenRule, nugetRule, pep440Rule, semverRule } from '../versions';
 import { caseInsensitive, cargoName, checkMaven, checkNpm, checkPlain, enc, exact, mavenParts, npmParts, pep503 } from './names';
-import type { ActionRoute, ApiVersions, Protocol, ProtocolKey } from './types';
+import type { ActionKey, ActionRoute, ApiVersions, Protocol, ProtocolKey } from './types';
 
 export * from './types';
 
@@ -10,7 +10,6 @@ const allPreview71: ApiVersions = { version: preview71, batch: preview71, recycl
 /** The routes every protocol shares below `_apis/packaging/feeds/{feed}/{segment}/`. */
 function packageRoutes(segment: string) {
   return {
-    segment,
     versionPath: (name: string, version: string) => `${segment}/packages/${enc(name)}/versions/${enc(version)}`,
     recycleBinVersionPath: (name: string, version: string) => `${segment}/RecycleBin/packages/${enc(name)}/versions/${enc(version)}`,
     batchPath: `${segment}/packagesbatch`,
@@ -50,7 +49,6 @@ const nuget: Protocol = {
     ...lifecycle(),
     unlist: { batchOperation: 'list', single: true },
     relist: { batchOperation: 'list', single: true },
-    download: { batchOperation: '', single: true },
   },
   clientPath: 'nuget/v3/index.json',
 };
@@ -66,7 +64,6 @@ const npm: Protocol = {
   displayName: 'npm',
   protocolType: 'Npm',
   areaId: '4c83cfc1-f33a-477e-a789-29d38ffca52e',
-  segment: 'npm',
   versionPath: (name, version) => `npm/${npmPath(name)}/versions/${enc(version)}`,
   recycleBinVersionPath: (name, version) => `npm/RecycleBin/packages/${npmPath(name)}/versions/${enc(version)}`,
   batchPath: 'npm/packagesbatch',
@@ -90,7 +87,6 @@ const npm: Protocol = {
     ...lifecycle('unpublish'),
     deprecate: { batchOperation: 'deprecate', single: true },
     undeprecate: { batchOperation: 'deprecate', single: true },
-    download: { batchOperation: '', single: true },
   },
   clientPath: 'npm/registry/',
 };
@@ -116,7 +112,6 @@ const maven: Protocol = {
   displayName: 'Maven',
   protocolType: 'Maven',
   areaId: '6f7f8c07-ff36-473c-bcf3-bd6cc9b6c066',
-  segment: 'maven',
   versionPath: (name, version) => {
     const { group, artifact } = mavenParts(name);
     return `maven/groups/${enc(group)}/artifacts/${enc(artifact)}/versions/${enc(version)}`;
@@ -179,6 +174,13 @@ const cargo: Protocol = {
 };
 
 export const protocols: Readonly<Record<ProtocolKey, Protocol>> = { nuget, npm, pypi, maven, upack, cargo };
+
+/** Whether the contract's table allows an action on a protocol: changes by its routes, download by its content route. */
+export function supports(protocol: Protocol, action: ActionKey): boolean {
+  if (action === 'show') return true;
+  if (action === 'download') return !!protocol.contentPath && !!protocol.downloadFileName;
+  return !!protocol.actions[action];
+}
 
 export function findProtocol(key: string): Protocol | undefined {
   return (protocols as Record<string, Protocol>)[key.trim().toLowerCase()];

@@ -34,8 +34,6 @@ export interface Protocol {
   protocolType: string;
   /** Resource area of the protocol's own API in the location service. */
   areaId: string;
-  /** The path segment after `_apis/packaging/feeds/{feed}/`. */
-  segment: string;
   /** API versions on Azure DevOps Services; on an on-premises server (absent: not available there). */
   apiVersions: { services: ApiVersions; onPremises?: ApiVersions };
   versionRule: VersionRule;
@@ -47,7 +45,7 @@ export interface Protocol {
   versionPath(name: string, version: string): string;
   /** Path of one version in the recycle bin, below `_apis/packaging/feeds/{feed}/`. */
   recycleBinVersionPath(name: string, version: string): string;
-  /** Path of the batch endpoint, below `_apis/{packaging}` ... see batchPath. */
+  /** Paths of the batch endpoints, below `_apis/packaging/feeds/{feed}/`. */
   batchPath: string;
   recycleBinBatchPath: string;
   /** Path of a version's content (download), when the protocol has one. */
@@ -60,7 +58,7 @@ export interface Protocol {
   hasListing: boolean;
   /** Whether versions carry a deprecation message (npm). */
   hasDeprecation: boolean;
-  /** The changing actions this protocol supports, and how. `show` is always supported. */
+  /** The changing actions this protocol supports, and how. `show` always is; `download` where there is a content route. */
   actions: Partial<Record<ActionKey, ActionRoute>>;
   /** The client endpoint below `{packagesUrl}/{project}/_packaging/{feed}/`; null: the organization URL. */
   clientPath: string | null;
