@@ -91,7 +91,8 @@ function report(outcome: RunOutcome, title: string): void {
   const resultFile = path.join(temp, `package-lifecycle-${stamp}.json`);
   fs.writeFileSync(resultFile, json);
 
-  if (outcome.rows.length) console.log(`\n${textTable(outcome.rows)}\n`);
+  // Every run ends with the table, empty or not.
+  console.log(`\n${textTable(outcome.rows)}\n`);
   const notes = [...outcome.errors, ...outcome.warnings].map(say);
   const summary = path.join(temp, `package-lifecycle-${stamp}.md`);
   fs.writeFileSync(summary, markdownSummary(title, outcome.rows, notes));

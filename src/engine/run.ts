@@ -177,7 +177,9 @@ async function select(
       for (const v of r.selected) candidates.push(candidate(p, v, protocol, catalog.recycleBin));
     }
     if (matched > 0) return { candidates };
-    if (matcher.kind === 'exact') {
+    // An exact version that exists but the filters leave out will not turn up by waiting.
+    const exists = matcher.kind === 'exact' && packages.some((p) => versionsOf(p, catalog.recycleBin).some((v) => protocol.versionRule.compare(v.version, matcher.version) === 0));
+    if (matcher.kind === 'exact' && !exists) {
       // Already where the action would take it: deleted for delete, live for restore.
       const elsewhere = await findExact(other, s.name, matcher.version, protocol);
       if (elsewhere && def.doneWhenElsewhere) {

@@ -173,12 +173,16 @@ describe('e2e nuget: selection and guards', function () {
   this.timeout(60_000);
   const h = useEmulator(nugetFixture);
 
-  it('a dry run plans and sends nothing that changes', async () => {
+  it('a dry run plans and sends nothing that changes; what is already there is unchanged', async () => {
     const r = await runTask(h.emu, { action: 'delete', feed, packages: 'Contoso.Core', version: '*', dryRun: 'true' });
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     assert.equal(changing(h.emu.log).length, 0);
     assert.ok(r.rows.length === 4 && r.rows.every((x) => x.outcome === 'planned'));
+    assert.ok(r.rows.every((x) => x.after!.deleted && !x.before!.deleted));
     assert.equal(r.variables.changedCount, '0');
+    const promote = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core', version: '*', view: 'Prerelease', dryRun: 'true' });
+    assert.deepEqual(promote.rows.map((x) => [x.version, x.outcome]), [['1.0.0', 'planned'], ['1.1.0', 'unchanged'], ['1.2.0-beta.1', 'planned'], ['2.0.0', 'unchanged']]);
+    assert.equal(changing(h.emu.log).length, 0);
   });
 
   it('maxVersions fails the run before anything changes, in a dry run too', async () => {
@@ -305,14 +309,18 @@ describe('e2e nuget: failures and safety', function () {
     assert.match(r.result!.message, /Fabrikam Build Service \(fabrikam\)/);
     assert.ok(!h.emu.versions('internal', 'nuget', 'Contoso.Core').find((x) => x.version === '1.0.0')!.deleted);
     assert.deepEqual(r.rows.map((x) => x.outcome), ['failed']);
+    assert.deepEqual(r.rows[0].after, r.rows[0].before, 'the row shows the state read back, not the target');
   });
 
-  it('honours Retry-After on 429 and succeeds', async () => {
-    h.emu.fault({ match: { method: 'PATCH' }, status: 429, retryAfterSeconds: 1, count: 1 });
+  it('honours Retry-After on 429: waits what the service asks, then succeeds', async () => {
+    h.emu.fault({ match: { method: 'PATCH' }, status: 429, retryAfterSeconds: 3, count: 1 });
+    const started = Date.now();
     const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' });
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
+    assert.ok(Date.now() - started >= 3000, 'resent before Retry-After had passed');
     const patches = h.emu.log.filter((x) => x.method === 'PATCH');
     assert.deepEqual(patches.map((x) => x.status), [429, 202]);
+    assert.ok(h.emu.versions('internal', 'nuget', 'Contoso.Core').find((x) => x.version === '1.0.0')!.views.includes('Release'));
   });
 
   it('after a lost answer (503 after the change) reads back and does not resend', async () => {
