@@ -97,11 +97,10 @@ export class Catalog {
     if (this.full) return (await this.full).find((p) => this.protocol.normalizeName(p.name) === key);
     let found = this.queried.get(key);
     if (!found) {
-      // The query is the name in the form the server compares (PEP 503 for PyPI, `-` for Cargo's `_`),
-      // so that `my_package` finds `My-Package`; a spelling the query still misses is looked for in
-      // the whole listing, which a "not found" message reads anyway.
-      found = this.list(key).then(async (ps) =>
-        ps.find((p) => this.protocol.normalizeName(p.name) === key) ?? (await this.all()).find((p) => this.protocol.normalizeName(p.name) === key));
+      // The query is a part of the name that every spelling the server takes for it contains
+      // (`package` for PyPI's my_package, which finds My-Package); the answer is then compared the
+      // way the server compares names.
+      found = this.list(this.protocol.nameQuery(name)).then((ps) => ps.find((p) => this.protocol.normalizeName(p.name) === key));
       this.queried.set(key, found);
     }
     return found;

@@ -1,5 +1,5 @@
 import { cargoRule, mavenRule, nugetRule, pep440Rule, semverRule } from '../versions';
-import { caseInsensitive, cargoName, checkMaven, checkNpm, checkPlain, enc, exact, mavenParts, npmParts, pep503 } from './names';
+import { caseInsensitive, cargoName, checkMaven, checkNpm, checkPlain, enc, exact, longestRun, mavenParts, npmParts, pep503, wholeName } from './names';
 import type { ActionKey, ActionRoute, ApiVersions, Protocol, ProtocolKey } from './types';
 
 export * from './types';
@@ -40,6 +40,7 @@ const nuget: Protocol = {
   },
   versionRule: nugetRule,
   normalizeName: caseInsensitive,
+  nameQuery: wholeName,
   checkName: checkPlain,
   contentPath: (name, version) => `nuget/packages/${enc(name)}/versions/${enc(version)}/content`,
   downloadFileName: (name, version) => `${name}.${version}.nupkg`,
@@ -75,6 +76,7 @@ const npm: Protocol = {
   },
   versionRule: semverRule,
   normalizeName: exact,
+  nameQuery: wholeName,
   checkName: checkNpm,
   contentPath: (name, version) => `npm/packages/${npmPath(name)}/versions/${enc(version)}/content`,
   downloadFileName: (name, version) => {
@@ -100,6 +102,7 @@ const pypi: Protocol = {
   apiVersions: { services: allPreview71 },
   versionRule: pep440Rule,
   normalizeName: pep503,
+  nameQuery: longestRun(/[-_.]+/),
   checkName: checkPlain,
   hasListing: false,
   hasDeprecation: false,
@@ -129,6 +132,7 @@ const maven: Protocol = {
   apiVersions: { services: allPreview71, onPremises: allPreview71 },
   versionRule: mavenRule,
   normalizeName: exact,
+  nameQuery: wholeName,
   checkName: checkMaven,
   hasListing: false,
   hasDeprecation: false,
@@ -145,6 +149,7 @@ const upack: Protocol = {
   apiVersions: { services: allPreview71 },
   versionRule: semverRule,
   normalizeName: caseInsensitive,
+  nameQuery: wholeName,
   checkName: checkPlain,
   hasListing: false,
   hasDeprecation: false,
@@ -162,6 +167,7 @@ const cargo: Protocol = {
   apiVersions: { services: { version: cargoVersion, batch: cargoVersion, recycleBin: cargoVersion, recycleBinBatch: cargoVersion } },
   versionRule: cargoRule,
   normalizeName: cargoName,
+  nameQuery: longestRun(/[-_]+/),
   checkName: checkPlain,
   hasListing: true,
   hasDeprecation: false,

@@ -41,3 +41,14 @@ export function mavenParts(name: string): { group: string; artifact: string } {
 }
 
 export const enc = encodeURIComponent;
+
+/**
+ * For names whose separators vary between spellings (PyPI's `-`, `_`, `.`; Cargo's `-`, `_`): the
+ * longest run without a separator, which every spelling contains.
+ */
+export function longestRun(separators: RegExp): (name: string) => string {
+  return (name) => name.split(separators).reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
+/** The name itself: the query is case-insensitive, as the server compares these names. */
+export const wholeName = (name: string): string => name;

@@ -39,6 +39,11 @@ export interface Protocol {
   versionRule: VersionRule;
   /** The form two names the server treats as one share. */
   normalizeName(name: string): string;
+  /**
+   * What to send as `packageNameQuery` (a case-insensitive "contains" filter) to find a name: a part
+   * that every spelling of it the server treats as the same contains.
+   */
+  nameQuery(name: string): string;
   /** Checks an exact package name (or glob) from a selector line; returns a reason when it is not one. */
   checkName(name: string): string | null;
   /** Path of one version, below `_apis/packaging/feeds/{feed}/`. */

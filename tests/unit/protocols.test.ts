@@ -187,3 +187,17 @@ describe('protocols: names', () => {
     for (const bad of ['core', 'a:b:c', ':core', 'com.contoso:', 'a b:c']) assert.ok(checkMaven(bad), bad);
   });
 });
+
+describe('protocols: name queries', () => {
+  it('query a part every spelling of the name contains', () => {
+    assert.equal(protocols.pypi.nameQuery('my_package'), 'package');
+    assert.equal(protocols.pypi.nameQuery('My.Package-Name'), 'Package');
+    assert.equal(protocols.cargo.nameQuery('serde_json'), 'serde');
+    assert.equal(protocols.nuget.nameQuery('Contoso.Core'), 'Contoso.Core');
+    assert.equal(protocols.npm.nameQuery('@scope/name'), '@scope/name');
+    assert.equal(protocols.maven.nameQuery('com.contoso:core'), 'com.contoso:core');
+    for (const spelling of ['My-Package', 'my_package', 'MY.PACKAGE', 'my__package']) {
+      assert.ok(spelling.toLowerCase().includes(protocols.pypi.nameQuery('my_package').toLowerCase()), spelling);
+    }
+  });
+});
