@@ -194,6 +194,9 @@ async function select(
         continue;
       }
     }
+    if (!s.glob && packages.length === 0 && catalog.recycleBin) {
+      return { candidates: [], problem: msg('PackageNotInRecycleBin', s.line, s.text) };
+    }
     if (!s.glob && packages.length === 0) {
       const closest = await catalog.closest(s.name);
       return { candidates: [], problem: msg('PackageNotFound', s.line, s.text, closest.length ? closest.join(', ') : '(none)') };

@@ -446,3 +446,18 @@ describe('e2e nuget: scale and time limits', function () {
     assert.equal(changing(h.emu.log).length, 0);
   });
 });
+
+describe('e2e nuget: the recycle bin', function () {
+  this.timeout(60_000);
+  const h = useEmulator(nugetFixture);
+
+  it('restoring a package with nothing in the recycle bin says so; an exact live version is unchanged', async () => {
+    let r = await runTask(h.emu, { action: 'restore', feed, packages: 'Contoso.Data', version: '*' });
+    assert.equal(r.result?.status, 'Failed');
+    assert.match(r.result!.message, /recycle bin holds no version/);
+    r = await runTask(h.emu, { action: 'restore', feed, packages: 'Contoso.Data@3.0.0' });
+    assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.deepEqual(r.rows.map((x) => [x.version, x.outcome]), [['3.0.0', 'unchanged']]);
+    assert.equal(changing(h.emu.log).length, 0);
+  });
+});
