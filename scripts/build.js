@@ -13,17 +13,20 @@ const entry = path.join(root, 'src', 'task.ts');
 if (fs.existsSync(entry)) {
   const esbuild = require('esbuild');
   const dist = path.join(root, 'dist');
-  fs.rmSync(dist, { recursive: true, force: true });
+  fs.mkdirSync(dist, { recursive: true });
+  // Written aside and renamed into place, so a task started meanwhile never finds it half there.
+  const next = path.join(dist, `index.${process.pid}.tmp.js`);
   esbuild.buildSync({
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: path.join(dist, 'index.js'),
+    outfile: next,
     logLevel: 'warning',
     legalComments: 'none',
   });
+  fs.renameSync(next, path.join(dist, 'index.js'));
   // task-lib reads its own message catalogue from lib.json next to the running file.
   fs.copyFileSync(require.resolve('azure-pipelines-task-lib/lib.json'), path.join(dist, 'lib.json'));
 }
