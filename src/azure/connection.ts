@@ -78,6 +78,11 @@ export class Connection {
       throw locationError(e, this.collectionUrl);
     }
     if (!info?.locationUrl) {
+      // The client reads a sign-in page (203) and a 404 alike as "no area": ask once more, plainly,
+      // so a credential problem is reported as one.
+      info = await this.confirmArea(areaId);
+    }
+    if (!info?.locationUrl) {
       if (this.settings.server === 'detect' && areaId === packagingAreaId) {
         this.settings.debug?.('the location service knows no Packaging area: an on-premises server, served from the collection URL');
         this.onPrem = true;
@@ -91,6 +96,16 @@ export class Connection {
     this.http.trust(url);
     this.settings.debug?.(`area ${areaId} is at ${url}`);
     return url;
+  }
+
+  private async confirmArea(areaId: string): Promise<{ locationUrl?: string } | undefined> {
+    try {
+      const answer = await this.http.json<{ locationUrl?: string }>({ method: 'GET', url: `${this.collectionUrl}_apis/ResourceAreas/${areaId}`, apiVersion: locationApiVersion });
+      return answer.body;
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 404 && !(e instanceof AuthenticationError)) return undefined;
+      throw e;
+    }
   }
 
   private api(): WebApi {
@@ -112,9 +127,14 @@ export class Connection {
   }
 }
 
+/** The api-version azure-devops-node-api's location client asks for. */
+const locationApiVersion = '7.2-preview.1';
+
 function locationError(e: unknown, url: string): Error {
   const status = (e as { statusCode?: number }).statusCode;
   const message = e instanceof Error ? e.message : String(e);
+  // The route negotiation (OPTIONS) got an answer that was not the API's: a sign-in page.
+  if (!status && /Failed to find api location/i.test(message)) return new AuthenticationError(203, 'OPTIONS', `${url}_apis/Location`, 'the location service answered with a page, not its routes', undefined);
   if (status === 401 || status === 203) return new AuthenticationError(status, 'GET', `${url}_apis/ResourceAreas`, message, undefined);
   if (status) return new HttpError(status, 'GET', `${url}_apis/ResourceAreas`, message, undefined);
   return e instanceof Error ? e : new Error(message);

@@ -21,6 +21,8 @@ export interface RunOptions {
   /** Use a `connection` service connection with this personal access token instead of the job token. */
   connectionToken?: string;
   workDir?: string;
+  /** Another collection URL than the emulator's (a proxy in front of it, say). */
+  collectionUrl?: string;
 }
 
 export interface TaskRun {
@@ -76,7 +78,7 @@ export function runTask(emu: Emulator, inputs: Record<string, string>, opts: Run
     if (v === undefined || /^(INPUT_|ENDPOINT_|SYSTEM_|AGENT_|BUILD_|RELEASE_|SECRET_|VSTS_|PACKAGELIFECYCLE_)/i.test(k)) continue;
     env[k] = v;
   }
-  const collection = `${emu.mode === 'onprem' ? emu.urls.collection : emu.urls.org}/`;
+  const collection = opts.collectionUrl ?? `${emu.mode === 'onprem' ? emu.urls.collection : emu.urls.org}/`;
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   env.SYSTEM_TEAMFOUNDATIONCOLLECTIONURI = collection;
   env.SYSTEM_SERVERTYPE = emu.mode === 'onprem' ? 'OnPremises' : 'Hosted';

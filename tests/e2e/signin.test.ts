@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { changing, useEmulator } from '../helpers/e2e';
+import { runTask } from '../helpers/run-task';
+import { nugetFixture } from './fixtures';
+
+/**
+ * A front for the organization host that answers some requests with a sign-in page (203, HTML),
+ * as the service does when it does not take the credentials, and passes the rest through.
+ */
+async function signInFront(target: string, intercept: (req: http.IncomingMessage) => boolean) {
+  const to = new URL(target);
+  const server = http.createServer((req, res) => {
+    if (intercept(req)) {
+      res.writeHead(203, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<html><body>Sign in to your account</body></html>');
+      return;
+    }
+    const up = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.6', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.6:${port}${to.pathname}/`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+describe('e2e sign-in pages: a 203 from the location service is an authentication failure', function () {
+  this.timeout(60_000);
+  const h = useEmulator(nugetFixture);
+  const inputs = { action: 'promote', feed: 'Fabrikam/internal', packages: 'Contoso.Core@1.0.0', view: 'Release' };
+
+  for (const [what, intercept] of [
+    ['the route negotiation (OPTIONS)', (req: http.IncomingMessage) => req.method === 'OPTIONS'],
+    ['the resource area look-up', (req: http.IncomingMessage) => /ResourceAreas/i.test(req.url ?? '')],
+  ] as const) {
+    it(what, async () => {
+      const front = await signInFront(h.emu.urls.org, intercept);
+      try {
+        const r = await runTask(h.emu, inputs, { collectionUrl: front.url });
+        assert.equal(r.result?.status, 'Failed');
+        assert.match(r.result!.message, /Authentication failed/);
+        assert.equal(changing(h.emu.log).length, 0);
+      } finally {
+        await front.close();
+      }
+    });
+  }
+});
