@@ -31,8 +31,6 @@ export interface ActionDef {
   doneWhenElsewhere?: boolean;
   /** Writes each selected version's file. */
   downloads?: boolean;
-  /** Reads each version's deprecation message (npm keeps it only on the version's own GET). */
-  readsDeprecation?: boolean;
   /** The state after the change; null: gone for good. */
   target(before: VersionState, ctx: ActionContext): VersionState | null;
   /** Whether a version now in `now` (null: not found anywhere) is where the action wants it. */
@@ -59,7 +57,6 @@ const list = (listed: boolean): ActionDef => ({
 
 const deprecation = (clear: boolean): ActionDef => ({
   changes: true,
-  readsDeprecation: true,
   fromRecycleBin: false,
   role: 'contributor',
   target: (s, ctx) => ({ ...unchangedState(s), deprecated: clear ? null : ctx.message }),
@@ -121,5 +118,5 @@ export const actionDefs: Readonly<Record<ActionKey, ActionDef>> = {
     batch: { recycleBin: true },
   },
   download: { ...readOnly, downloads: true },
-  show: { ...readOnly, readsDeprecation: true },
+  show: readOnly,
 };

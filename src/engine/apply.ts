@@ -43,7 +43,6 @@ export function stateOf(v: PackageVersionInfo, protocol: Protocol, inRecycleBin:
  */
 export async function readStates(d: ApplyDeps, items: Change[]): Promise<Map<string, VersionState | null>> {
   const { api, at, protocol, def } = d;
-  const withDeprecation = protocol.hasDeprecation && !!def.readsDeprecation;
   const live = new Catalog(api, at, protocol, false);
   const bin = def.fromRecycleBin || def.role === 'owner' ? new Catalog(api, at, protocol, true) : undefined;
   const names = [...new Set(items.map((i) => protocol.normalizeName(i.name)))];
@@ -67,13 +66,21 @@ export async function readStates(d: ApplyDeps, items: Change[]): Promise<Map<str
       const deleted = match(livePackage?.versions);
       if (deleted) state = stateOf(deleted, protocol, true);
     }
-    if (state && withDeprecation && !state.deleted) {
-      const own = await api.getVersion<{ deprecateMessage?: string }>(at, protocol, item.name, item.version);
-      state.deprecated = own?.deprecateMessage ? own.deprecateMessage : null;
-    }
+    if (state && protocol.hasDeprecation) state.deprecated = await readDeprecation(api, at, protocol, item.name, item.version, state.deleted);
     out.set(stateKey(protocol, item.name, item.version), state);
   });
   return out;
+}
+
+/**
+ * A version's deprecation message: npm keeps it only on the version's own GET (the recycle bin's,
+ * for a version there), never in the feed's listings.
+ */
+export async function readDeprecation(api: FeedsClient, at: FeedLocation, protocol: Protocol, name: string, version: string, deleted: boolean): Promise<string | null> {
+  const own = deleted
+    ? await api.getRecycleBinVersion<{ deprecateMessage?: string }>(at, protocol, name, version)
+    : await api.getVersion<{ deprecateMessage?: string }>(at, protocol, name, version);
+  return own?.deprecateMessage ? own.deprecateMessage : null;
 }
 
 /** Failures that stop every further request: the identity or its role is wrong for all of them. */

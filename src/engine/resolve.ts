@@ -27,11 +27,20 @@ function located(f: Feed): ResolvedFeed {
  * that name in any project; several left is an error listing the choices.
  */
 export async function resolveFeed(api: FeedsClient, ref: FeedRef, pipelineProject?: { id?: string; name?: string }): Promise<ResolvedFeed> {
-  if (ref.project !== undefined) {
+  if (ref.project) {
     const found = await api.getFeed(ref.project, ref.feed);
-    // Asked without a project, a project feed is not found; asked with one, an organization feed is not either.
-    if (found && (ref.project === null) === !found.project) return located(found);
+    // Asked with a project, an organization feed is not found.
+    if (found?.project) return located(found);
     throw await feedNotFound(api, ref.text);
+  }
+  if (ref.project === null) {
+    // `/feedId`: the organization's feed, else the feed with that id in whichever project holds it.
+    const found = await api.getFeed(null, ref.feed);
+    if (found && !found.project) return located(found);
+    const all = await api.listFeeds(null);
+    const byId = all.find((f) => same(f.id, ref.feed));
+    if (byId) return located(byId);
+    throw new UserError('FeedNotFound', ref.text, names(all.map(feedDisplay)));
   }
   const all = await api.listFeeds(null);
   const named = all.filter((f) => same(f.name, ref.feed) || same(f.id, ref.feed));

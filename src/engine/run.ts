@@ -5,7 +5,7 @@ import { AuthenticationError, HttpError, LocationError, LostAnswerError, Retries
 import { FeedsClient, PackageInfo, PackageVersionInfo } from '../azure/feeds';
 import { packagingAreaId, Protocol, protocols } from '../protocols';
 import { ActionContext, actionDefs, ActionDef, VersionState } from './actions';
-import { Change, forEachLimited, readBack, sendChanges, stateKey, stateOf } from './apply';
+import { Change, forEachLimited, readBack, readDeprecation, sendChanges, stateKey, stateOf } from './apply';
 import { Msg, msg, UserError } from './messages';
 import { ResultRow, RunOutcome, sortRows } from './report';
 import type { Request, Selector } from './request';
@@ -33,7 +33,7 @@ export interface EngineContext {
 interface Candidate {
   name: string;
   version: string;
-  before: VersionState | null;
+  before: VersionState;
 }
 
 const roleNames = { reader: 'Feed Reader', contributor: 'Feed Publisher (Contributor)', owner: 'Feed Owner' } as const;
@@ -93,22 +93,23 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
   }
   const candidates = [...chosen.values()];
 
-  if (def.readsDeprecation && protocol.hasDeprecation) {
-    await forEachLimited(candidates.filter((c) => c.before && !c.before.deleted), 8, async (c) => {
-      const own = await api.getVersion<{ deprecateMessage?: string }>(feed.at, protocol, c.name, c.version);
-      c.before!.deprecated = own?.deprecateMessage ? own.deprecateMessage : null;
+  if (protocol.hasDeprecation) {
+    await forEachLimited(candidates, 8, async (c) => {
+      c.before.deprecated = await readDeprecation(api, feed.at, protocol, c.name, c.version, c.before.deleted);
     });
   }
 
   // The plan: each version's state now and its target.
   const rows: ResultRow[] = candidates.map((c) => {
     const reached = def.reached(c.before, actx);
-    const target = reached ? c.before : def.target(c.before!, actx);
+    const target = reached ? c.before : def.target(c.before, actx);
     return { package: c.name, version: c.version, before: c.before, after: target, outcome: reached || !def.changes ? 'unchanged' : 'planned' };
   });
   out.rows = rows;
   const planned = rows.filter((r) => r.outcome === 'planned');
   if (def.changes && req.maxVersions > 0 && planned.length > req.maxVersions) {
+    // A real run stopped here left every version as it was; a dry run shows what it would have done.
+    if (!req.dryRun) for (const r of planned) Object.assign(r, { outcome: 'unchanged', after: r.before });
     throw new UserError('TooManyVersions', planned.length, req.maxVersions);
   }
   if (def.downloads) {

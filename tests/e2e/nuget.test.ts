@@ -192,6 +192,8 @@ describe('e2e nuget: selection and guards', function () {
       assert.equal(r.result?.status, 'Failed');
       assert.match(r.result!.message, /7 versions.*maxVersions \(3\)/);
       assert.equal(changing(h.emu.log).length, 0);
+      // The real run left every version as it was; the dry run shows what it would have done.
+      assert.ok(r.rows.length === 7 && r.rows.every((x) => x.outcome === (dryRun === 'true' ? 'planned' : 'unchanged')), JSON.stringify(r.rows.map((x) => x.outcome)));
     }
   });
 
@@ -252,10 +254,12 @@ describe('e2e nuget: feeds and views by name and id', function () {
   this.timeout(60_000);
   const h = useEmulator(nugetFixture);
 
-  it('finds a project feed by project id and feed id (the picker form)', async () => {
-    const r = await runTask(h.emu, { action: 'show', feed: `${projects.fabrikam.id}/${internalFeedId}`, packages: 'Contoso.Data', version: 'latest' });
-    assert.equal(r.result?.status, 'Succeeded', r.stdout);
-    assert.equal(r.rows.length, 1);
+  it('finds a project feed by project id and feed id (the picker form), and by /feedId', async () => {
+    for (const form of [`${projects.fabrikam.id}/${internalFeedId}`, `/${internalFeedId}`, internalFeedId]) {
+      const r = await runTask(h.emu, { action: 'show', feed: form, packages: 'Contoso.Data', version: 'latest' });
+      assert.equal(r.result?.status, 'Succeeded', `${form}: ${r.result?.message}`);
+      assert.equal(r.rows.length, 1);
+    }
   });
 
   it('a bare name prefers the pipeline project, then the organization; several left is an error listing them', async () => {
