@@ -68,20 +68,7 @@ export class Connection {
       await this.areaUrl(packagingAreaId);
       if (this.onPrem) return this.collectionUrl;
     }
-    let info;
-    try {
-      // One locations client for the run: it negotiates its routes (OPTIONS) once.
-      this.locations ??= this.api().getLocationsApi();
-      const locations = await this.locations;
-      info = await locations.getResourceArea(areaId);
-    } catch (e) {
-      throw locationError(e, this.collectionUrl);
-    }
-    if (!info?.locationUrl) {
-      // The client reads a sign-in page (203) and a 404 alike as "no area": ask once more, plainly,
-      // so a credential problem is reported as one.
-      info = await this.confirmArea(areaId);
-    }
+    const info = await this.resourceArea(areaId);
     if (!info?.locationUrl) {
       if (this.settings.server === 'detect' && areaId === packagingAreaId) {
         this.settings.debug?.('the location service knows no Packaging area: an on-premises server, served from the collection URL');
@@ -98,12 +85,25 @@ export class Connection {
     return url;
   }
 
-  private async confirmArea(areaId: string): Promise<{ locationUrl?: string } | undefined> {
+  /**
+   * The location service's answer for one area. The node API negotiates the route and api-version
+   * (one OPTIONS a run); the GET itself goes through our client, which tells a 404 ("no such area")
+   * from a sign-in page (an authentication failure), where the node API reads both as null.
+   */
+  private async resourceArea(areaId: string): Promise<{ locationUrl?: string } | undefined> {
+    let route: { requestUrl?: string; apiVersion?: string };
     try {
-      const answer = await this.http.json<{ locationUrl?: string }>({ method: 'GET', url: `${this.collectionUrl}_apis/ResourceAreas/${areaId}`, apiVersion: locationApiVersion });
-      return answer.body;
+      this.locations ??= this.api().getLocationsApi();
+      const locations = await this.locations;
+      route = await locations.vsoClient.getVersioningData(locationApiVersion, 'Location', resourceAreasLocationId, { areaId });
     } catch (e) {
-      if (e instanceof HttpError && e.status === 404 && !(e instanceof AuthenticationError)) return undefined;
+      throw locationError(e, this.collectionUrl);
+    }
+    if (!route.requestUrl || !route.apiVersion) throw locationError(new Error('Failed to find api location'), this.collectionUrl);
+    try {
+      return (await this.http.json<{ locationUrl?: string }>({ method: 'GET', url: route.requestUrl, apiVersion: route.apiVersion })).body;
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 404) return undefined;
       throw e;
     }
   }
@@ -127,16 +127,18 @@ export class Connection {
   }
 }
 
-/** The api-version azure-devops-node-api's location client asks for. */
+/** The newest api-version of the ResourceAreas route the client asks for; the server's own limit applies. */
 const locationApiVersion = '7.2-preview.1';
+/** The ResourceAreas route of the Location area. */
+const resourceAreasLocationId = 'e81700f7-3be2-46de-8624-2eb35882fcaa';
 
 function locationError(e: unknown, url: string): Error {
   const status = (e as { statusCode?: number }).statusCode;
   const message = e instanceof Error ? e.message : String(e);
   // The route negotiation (OPTIONS) got an answer that was not the API's: a sign-in page.
   if (!status && /Failed to find api location/i.test(message)) return new AuthenticationError(203, 'OPTIONS', `${url}_apis/Location`, 'the location service answered with a page, not its routes', undefined);
-  if (status === 401 || status === 203) return new AuthenticationError(status, 'GET', `${url}_apis/ResourceAreas`, message, undefined);
-  if (status) return new HttpError(status, 'GET', `${url}_apis/ResourceAreas`, message, undefined);
+  if (status === 401) return new AuthenticationError(status, 'OPTIONS', `${url}_apis/Location`, message, undefined);
+  if (status) return new HttpError(status, 'OPTIONS', `${url}_apis/Location`, message, undefined);
   return e instanceof Error ? e : new Error(message);
 }
 
