@@ -28,5 +28,7 @@ if (fs.existsSync(entry)) {
   });
   fs.renameSync(next, path.join(dist, 'index.js'));
   // task-lib reads its own message catalogue from lib.json next to the running file.
-  fs.copyFileSync(require.resolve('azure-pipelines-task-lib/lib.json'), path.join(dist, 'lib.json'));
+  const lib = path.join(dist, `lib.${process.pid}.tmp.json`);
+  fs.copyFileSync(require.resolve('azure-pipelines-task-lib/lib.json'), lib);
+  fs.renameSync(lib, path.join(dist, 'lib.json'));
 }

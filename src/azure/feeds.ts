@@ -116,17 +116,6 @@ export class FeedsClient {
     }
   }
 
-  /** A version in the recycle bin through the protocol's own API. */
-  async getRecycleBinVersion<T>(at: FeedLocation, protocol: Protocol, name: string, version: string): Promise<T | undefined> {
-    const url = (await this.protocolBase(at, protocol)) + protocol.recycleBinVersionPath(name, version);
-    try {
-      return await this.get<T>(url, this.versions(protocol).recycleBin);
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) return undefined;
-      throw e;
-    }
-  }
-
   async updateVersion(at: FeedLocation, protocol: Protocol, name: string, version: string, body: unknown): Promise<void> {
     const url = (await this.protocolBase(at, protocol)) + protocol.versionPath(name, version);
     await this.connection.http.json({ method: 'PATCH', url, apiVersion: this.versions(protocol).version, body, changes: true });

@@ -13,7 +13,7 @@ export interface RetryPolicy {
   maxAttempts: number;
   /** First back-off pause; doubles each attempt, with jitter. */
   baseDelayMs: number;
-  /** Longest single pause (also caps Retry-After). */
+  /** Longest back-off pause (Retry-After is waited as asked, within maxTotalWaitMs). */
   maxDelayMs: number;
   /** Longest total time one request may spend waiting to retry. */
   maxTotalWaitMs: number;

@@ -29,6 +29,8 @@ export interface ActionDef {
    * `unchanged`: in the recycle bin for delete, live for restore.
    */
   doneWhenElsewhere?: boolean;
+  /** Changes the deprecation message, so planning and read-back need it (npm keeps it on the version's own GET). */
+  changesDeprecation?: boolean;
   /** Writes each selected version's file. */
   downloads?: boolean;
   /** The state after the change; null: gone for good. */
@@ -57,6 +59,7 @@ const list = (listed: boolean): ActionDef => ({
 
 const deprecation = (clear: boolean): ActionDef => ({
   changes: true,
+  changesDeprecation: true,
   fromRecycleBin: false,
   role: 'contributor',
   target: (s, ctx) => ({ ...unchangedState(s), deprecated: clear ? null : ctx.message }),

@@ -66,20 +66,19 @@ export async function readStates(d: ApplyDeps, items: Change[]): Promise<Map<str
       const deleted = match(livePackage?.versions);
       if (deleted) state = stateOf(deleted, protocol, true);
     }
-    if (state && protocol.hasDeprecation) state.deprecated = await readDeprecation(api, at, protocol, item.name, item.version, state.deleted);
+    if (state && protocol.hasDeprecation && def.changesDeprecation) state.deprecated = await readDeprecation(api, at, protocol, item.name, item.version);
     out.set(stateKey(protocol, item.name, item.version), state);
   });
   return out;
 }
 
 /**
- * A version's deprecation message: npm keeps it only on the version's own GET (the recycle bin's,
- * for a version there), never in the feed's listings.
+ * A version's deprecation message: npm keeps it only on the version's own GET, never in the feed's
+ * listings. That GET answers for unpublished versions too (with their unpublishedDate); the recycle
+ * bin's own GET gives only the deletion state.
  */
-export async function readDeprecation(api: FeedsClient, at: FeedLocation, protocol: Protocol, name: string, version: string, deleted: boolean): Promise<string | null> {
-  const own = deleted
-    ? await api.getRecycleBinVersion<{ deprecateMessage?: string }>(at, protocol, name, version)
-    : await api.getVersion<{ deprecateMessage?: string }>(at, protocol, name, version);
+export async function readDeprecation(api: FeedsClient, at: FeedLocation, protocol: Protocol, name: string, version: string): Promise<string | null> {
+  const own = await api.getVersion<{ deprecateMessage?: string }>(at, protocol, name, version);
   return own?.deprecateMessage ? own.deprecateMessage : null;
 }
 
@@ -119,17 +118,26 @@ export async function sendChanges(d: ApplyDeps, changes: Change[]): Promise<unkn
           break;
         }
         d.debug(`${e instanceof Error ? e.message : String(e)}; reading back before sending again`);
-        if (lost) await d.sleep(1000 * 2 ** round);
-        const states = await readStates(d, pending);
-        const left = pending.filter((c) => !d.def.reached(states.get(stateKey(d.protocol, c.name, c.version)) ?? null, d.ctx));
-        d.debug(`${left.length} of ${pending.length} version(s) still to send`);
-        if (left.length === 0) break;
-        if (refused && left.length === pending.length) {
-          // Nothing the read-back shows explains the refusal: it stands.
-          problems.push(e);
+        let states: Map<string, VersionState | null>;
+        try {
+          if (lost) await d.sleep(1000 * 2 ** round);
+          states = await readStates(d, pending);
+        } catch (readError) {
+          if (isFatal(readError)) throw readError;
+          problems.push(e, readError);
           break;
         }
-        pending = left;
+        const state = (c: Change) => states.get(stateKey(d.protocol, c.name, c.version)) ?? null;
+        const unreached = pending.filter((c) => !d.def.reached(state(c), d.ctx));
+        // A version found nowhere any more cannot be sent again; the read-back after reports it.
+        const sendable = unreached.filter((c) => state(c) !== null);
+        d.debug(`${unreached.length} of ${pending.length} version(s) not there yet, ${sendable.length} to send again`);
+        if (sendable.length === 0 || (refused && sendable.length === pending.length)) {
+          // Nothing left to send, or nothing the read-back shows explains the refusal: it stands.
+          if (unreached.length > 0) problems.push(e);
+          break;
+        }
+        pending = sendable;
       }
     }
   }

@@ -34,12 +34,10 @@ export async function resolveFeed(api: FeedsClient, ref: FeedRef, pipelineProjec
     throw await feedNotFound(api, ref.text);
   }
   if (ref.project === null) {
-    // `/feedId`: the organization's feed, else the feed with that id in whichever project holds it.
-    const found = await api.getFeed(null, ref.feed);
-    if (found && !found.project) return located(found);
+    // `/feedId`: the organization's feed by name or id, else the feed with that id in any project.
     const all = await api.listFeeds(null);
-    const byId = all.find((f) => same(f.id, ref.feed));
-    if (byId) return located(byId);
+    const found = all.find((f) => !f.project && (same(f.id, ref.feed) || same(f.name, ref.feed))) ?? all.find((f) => same(f.id, ref.feed));
+    if (found) return located(found);
     throw new UserError('FeedNotFound', ref.text, names(all.map(feedDisplay)));
   }
   const all = await api.listFeeds(null);

@@ -9,7 +9,7 @@ import { Change, forEachLimited, readBack, readDeprecation, sendChanges, stateKe
 import { Msg, msg, UserError } from './messages';
 import { ResultRow, RunOutcome, sortRows } from './report';
 import type { Request, Selector } from './request';
-import { Catalog, ResolvedFeed, resolveFeed, resolveView, versionsOf } from './resolve';
+import { Catalog, distance, ResolvedFeed, resolveFeed, resolveView, versionsOf } from './resolve';
 import { parseVersionSelector, selectVersions, VersionMatcher } from './select';
 
 /** What the engine needs from its host; the pipeline task and a command line each provide one. */
@@ -48,6 +48,8 @@ export async function run(req: Request, ctx: EngineContext): Promise<RunOutcome>
   } catch (e) {
     out.errors.push(explain(e, req, ctx, def, feed));
   }
+  // A real run never ends with a version still "planned": whatever stopped it, it was not done.
+  if (!req.dryRun) for (const r of out.rows) if (r.outcome === 'planned') Object.assign(r, { outcome: 'failed', after: r.before });
   out.requests = ctx.connection.http.stats.requests;
   out.rows = sortRows(out.rows, (a, b) => req.protocol.versionRule.compare(a, b));
   out.changedCount = out.rows.filter((r) => r.outcome === 'changed').length;
@@ -93,11 +95,15 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
   }
   const candidates = [...chosen.values()];
 
-  if (protocol.hasDeprecation) {
+  // npm keeps a version's deprecation message only on its own GET: read first where the plan
+  // depends on it, else after the guards (for the report), so a refused run sends no reads for it.
+  const readDeprecations = async () => {
+    if (!protocol.hasDeprecation) return;
     await forEachLimited(candidates, 8, async (c) => {
-      c.before.deprecated = await readDeprecation(api, feed.at, protocol, c.name, c.version, c.before.deleted);
+      c.before.deprecated = await readDeprecation(api, feed.at, protocol, c.name, c.version);
     });
-  }
+  };
+  if (def.changesDeprecation) await readDeprecations();
 
   // The plan: each version's state now and its target.
   const rows: ResultRow[] = candidates.map((c) => {
@@ -112,6 +118,7 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
     if (!req.dryRun) for (const r of planned) Object.assign(r, { outcome: 'unchanged', after: r.before });
     throw new UserError('TooManyVersions', planned.length, req.maxVersions);
   }
+  if (!def.changesDeprecation) await readDeprecations();
   if (def.downloads) {
     for (const r of rows) r.outcome = 'planned';
   }
@@ -141,14 +148,22 @@ async function execute(req: Request, ctx: EngineContext, out: RunOutcome, def: A
     for (const r of planned) Object.assign(r, { outcome: 'failed', after: r.before });
     throw fatal;
   }
-  // Read back what every version is now; after a failure once, since waiting will not change it.
-  const states = await readBack(deps, changes, fatal || problems.length ? [0] : undefined);
   // What went wrong first, then each version it left behind.
   if (fatal) out.errors.push(explainError(fatal));
   for (const p of problems) out.errors.push(explainError(p));
+  // Read back what every version is now; after a failure once, since waiting will not change it.
+  let states: Map<string, VersionState | null>;
+  try {
+    states = await readBack(deps, changes, fatal || problems.length ? [0] : undefined);
+  } catch (e) {
+    // What arrived is unknown: nothing is claimed.
+    for (const r of planned) Object.assign(r, { outcome: 'failed', after: r.before });
+    throw e;
+  }
   for (const r of planned) {
     const now = states.get(stateKey(protocol, r.package, r.version)) ?? null;
-    r.after = now;
+    // The deprecation message is read back only by the actions that change it; the rest keep it.
+    r.after = now && protocol.hasDeprecation && !def.changesDeprecation ? { ...now, deprecated: r.before!.deprecated } : now;
     r.outcome = def.reached(now, actx) ? 'changed' : 'failed';
     if (r.outcome === 'failed') out.errors.push(msg('VersionFailed', r.package, r.version));
   }
@@ -195,11 +210,11 @@ async function select(
         continue;
       }
     }
-    if (!s.glob && packages.length === 0 && catalog.recycleBin) {
+    if (!s.glob && packages.length === 0 && catalog.recycleBin && (await other.byName(s.name))) {
       return { candidates: [], problem: msg('PackageNotInRecycleBin', s.line, s.text) };
     }
     if (!s.glob && packages.length === 0) {
-      const closest = await catalog.closest(s.name);
+      const closest = await closestNames(s.name, catalog, other);
       return { candidates: [], problem: msg('PackageNotFound', s.line, s.text, closest.length ? closest.join(', ') : '(none)') };
     }
     if (packages.length === 0) return { candidates: [], problem: msg('GlobNoMatch', s.line, s.text) };
@@ -207,6 +222,12 @@ async function select(
     const shown = versions.slice(0, 10).join(', ') + (versions.length > 10 ? ', …' : '');
     return { candidates: [], problem: msg('NoVersionMatch', s.line, s.text, s.version, shown || '(none)') };
   }
+}
+
+/** The names closest to a mistyped one, live or in the recycle bin. */
+async function closestNames(name: string, ...catalogs: Catalog[]): Promise<string[]> {
+  const found = (await Promise.all(catalogs.map((c) => c.closest(name)))).flat();
+  return [...new Set(found)].sort((a, b) => distance(name.toLowerCase(), a.toLowerCase()) - distance(name.toLowerCase(), b.toLowerCase())).slice(0, 3);
 }
 
 function candidate(p: PackageInfo, v: PackageVersionInfo, protocol: Protocol, inRecycleBin: boolean): Candidate {
@@ -245,9 +266,10 @@ async function clientUrl(connection: Connection, protocol: Protocol, feed: Resol
   return `${base}${project}_packaging/${encodeURIComponent(feed.feed.name)}/${protocol.clientPath}`;
 }
 
+/** A failure in a few words, without a closing full stop (messages put it inside a sentence). */
 function describeError(e: unknown): string {
-  if (e instanceof HttpError) return `${e.status} ${e.serverMessage}`.trim();
-  return e instanceof Error ? e.message : String(e);
+  const text = e instanceof HttpError ? `${e.status} ${e.serverMessage}`.trim() : e instanceof Error ? e.message : String(e);
+  return text.replace(/[.\s]+$/, '');
 }
 
 /** Turns a failure into a message that says what to do. */

@@ -281,7 +281,7 @@ describe('e2e protocols', function () {
       assert.deepEqual([r.rows[0].before!.deprecated, r.rows[0].after!.deprecated, r.rows[0].outcome], [null, 'use 2.0.0', 'changed']);
     });
 
-    it('every npm action reports the deprecation message, read from the version GET (the recycle bin GET when deleted)', async () => {
+    it('every npm action reports the deprecation message, read from the version GET (which answers for unpublished versions too)', async () => {
       const p = await run({ action: 'promote', packages: '@contoso/widgets@1.2.0', view: 'Release' });
       ok(p);
       assert.deepEqual([p.rows[0].before!.deprecated, p.rows[0].after!.deprecated], ['use 1.4.0', 'use 1.4.0']);
@@ -291,7 +291,8 @@ describe('e2e protocols', function () {
       h.emu.clearLog();
       const r = await run({ action: 'restore', packages: '@contoso/widgets@1.2.0' });
       ok(r);
-      assert.ok(allCalls().some((x) => x.method === 'GET' && x.path === 'npm/RecycleBin/packages/@contoso/widgets/versions/1.2.0'));
+      assert.ok(allCalls().some((x) => x.method === 'GET' && x.path === 'npm/@contoso/widgets/versions/1.2.0'));
+      assert.equal(r.rows[0].before!.deprecated, 'use 1.4.0');
       assert.equal(r.rows[0].after!.deprecated, 'use 1.4.0');
     });
 

@@ -5,16 +5,20 @@ import { changing, useEmulator } from '../helpers/e2e';
 import { runTask } from '../helpers/run-task';
 import { nugetFixture } from './fixtures';
 
+function signInPage(res: http.ServerResponse): void {
+  res.writeHead(203, { 'Content-Type': 'text/html; charset=utf-8' });
+  res.end('<html><body>Sign in to your account</body></html>');
+}
+
 /**
  * A front for the organization host that answers some requests with a sign-in page (203, HTML),
  * as the service does when it does not take the credentials, and passes the rest through.
  */
-async function signInFront(target: string, intercept: (req: http.IncomingMessage) => boolean) {
+async function signInFront(target: string, intercept: (req: http.IncomingMessage) => boolean, answer = signInPage) {
   const to = new URL(target);
   const server = http.createServer((req, res) => {
     if (intercept(req)) {
-      res.writeHead(203, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end('<html><body>Sign in to your account</body></html>');
+      answer(res);
       return;
     }
     const up = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (r) => {
@@ -49,4 +53,27 @@ describe('e2e sign-in pages: a 203 from the location service is an authenticatio
       }
     });
   }
+});
+
+describe('e2e location: an area the service does not name', function () {
+  this.timeout(60_000);
+  const h = useEmulator(nugetFixture);
+
+  it('fails before any change and never guesses a host', async () => {
+    const nugetArea = 'b3be7473-68ea-4a81-bfc7-9530baaa19ad';
+    const notFound = (res: http.ServerResponse) => {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: 'resource area not found', typeKey: 'ResourceAreaNotFoundException' }));
+    };
+    const front = await signInFront(h.emu.urls.org, (req) => (req.url ?? '').includes(nugetArea), notFound);
+    try {
+      const r = await runTask(h.emu, { action: 'promote', feed: 'Fabrikam/internal', packages: 'Contoso.Core@1.0.0', view: 'Release' }, { collectionUrl: front.url });
+      assert.equal(r.result?.status, 'Failed');
+      assert.match(r.result!.message, new RegExp(`no host for resource area ${nugetArea}`));
+      assert.equal(changing(h.emu.log).length, 0);
+      assert.ok(h.emu.log.every((x) => x.host !== 'pkgs'));
+    } finally {
+      await front.close();
+    }
+  });
 });

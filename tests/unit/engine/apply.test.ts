@@ -79,6 +79,35 @@ describe('engine: sending changes', () => {
     assert.equal(batches.length, 4);
   });
 
+  it('a read-back that fails after a lost answer is reported with it, and the next batch still goes', async () => {
+    const many: Change[] = Array.from({ length: 150 }, (_, i) => ({ name: 'Pkg', version: `1.0.${i}` }));
+    const views: Record<string, string[]> = Object.fromEntries(many.map((c) => [c.version, ['Local']]));
+    const { api, batches } = fakeApi(views, [
+      () => { throw new LostAnswerError('POST', 'u', new Error('socket hang up')); },
+      (items) => { for (const i of items) views[i.version].push('Release'); },
+    ]);
+    const readFailure = new Error('listing unavailable');
+    (api as unknown as { listPackages: () => Promise<never> }).listPackages = async () => { throw readFailure; };
+    const problems = await sendChanges(deps(api), many);
+    assert.equal(problems.length, 2);
+    assert.equal(problems[1], readFailure);
+    assert.deepEqual(batches.map((b) => b.length), [100, 50]);
+  });
+
+  it('a version found nowhere any more is not resent; the rest of its batch is', async () => {
+    const views: Record<string, string[]> = { '1.0.0': ['Local'], '2.0.0': ['Local'], '3.0.0': ['Local'] };
+    const { api, batches } = fakeApi(views, [
+      () => {
+        delete views['2.0.0']; // permanently deleted meanwhile: the batch is refused whole
+        throw new HttpError(404, 'POST', 'u', 'version not found', undefined);
+      },
+      (items) => { for (const i of items) views[i.version].push('Release'); },
+    ]);
+    const problems = await sendChanges(deps(api), three);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(batches.map((b) => b.map((i) => i.version)), [['1.0.0', '2.0.0', '3.0.0'], ['1.0.0', '3.0.0']]);
+  });
+
   it('splits into batches of at most 100, and one failing batch does not stop the next', async () => {
     const many: Change[] = Array.from({ length: 250 }, (_, i) => ({ name: 'Pkg', version: `1.0.${i}` }));
     const views: Record<string, string[]> = Object.fromEntries(many.map((c) => [c.version, ['Local']]));
