@@ -3,7 +3,7 @@ import { UserError } from '../../../src/engine/messages';
 import { parseFeed, parseRequest, parseSelectors } from '../../../src/engine/request';
 import { protocols } from '../../../src/protocols';
 
-const defaults = { downloadDirectory: '/work' };
+const defaults = { downloadDirectory: '/agent/_work/1/s' };
 const base = { feed: 'Fabrikam/internal', packages: 'Contoso.Core', version: '1.0.0', view: 'Release' };
 
 function failsWith(fn: () => unknown, key: string): UserError {
@@ -28,7 +28,7 @@ describe('engine: request', () => {
     assert.equal(r.failOnNoMatch, true);
     assert.equal(r.dryRun, false);
     assert.equal(r.waitSeconds, 0);
-    assert.equal(r.downloadDirectory, '/work');
+    assert.equal(r.downloadDirectory, '/agent/_work/1/s');
   });
 
   it('strips @ from view names', () => {
