@@ -95,56 +95,65 @@ export class AzureHttp {
   async json<T>(call: Call): Promise<Answer<T>> {
     const url = withApiVersion(call.url, call.apiVersion);
     const trusted = this.isTrusted(url);
-    let waited = 0;
-    for (let attempt = 1; ; attempt++) {
-      let failure: unknown;
-      let retryAfterMs: number | undefined;
+    return this.retrying(call.method, url, async () => {
+      let response: IHttpClientResponse;
+      let text: string;
       try {
-        // The body is read inside the try: a connection dropped mid-answer is a lost answer too.
-        const response = await this.send(call.method, url, call.body, true);
-        const text = await response.readBody();
-        const status = response.message.statusCode ?? 0;
-        if (!transientStatuses.has(status)) return this.finish<T>(call, url, status, response.message.headers as Answer['headers'], text, trusted);
-        failure = httpError(call.method, url, status, text);
-        retryAfterMs = retryAfter(response.message.headers['retry-after']);
-        if (call.changes && status !== 429) throw new LostAnswerError(call.method, url, failure);
+        // The body is read here too: a connection dropped mid-answer is a lost answer as well.
+        response = await this.send(call.method, url, call.body, true);
+        text = await response.readBody();
       } catch (e) {
-        if (e instanceof HttpError || e instanceof LostAnswerError) throw e;
         if (call.changes) throw new LostAnswerError(call.method, url, e);
-        failure = e;
+        throw new Retry(e);
       }
-      const pause = this.pause(attempt, retryAfterMs);
-      if (attempt >= this.options.retry.maxAttempts || waited + pause > this.options.retry.maxTotalWaitMs) {
-        throw new RetriesExhaustedError(call.method, url, attempt, failure, retryAfterMs);
-      }
-      this.options.debug?.(`retry ${attempt} of ${call.method} ${url} in ${pause} ms: ${String((failure as Error)?.message ?? failure)}`);
-      this.stats.retries++;
-      this.stats.waitedMs += pause;
-      waited += pause;
-      await this.sleep(pause);
-    }
+      const status = response.message.statusCode ?? 0;
+      if (!transientStatuses.has(status)) return this.finish<T>(call, url, status, response.message.headers as Answer['headers'], text, trusted);
+      const failure = httpError(call.method, url, status, text);
+      // A 429 was refused before anything happened; any other 5xx may have been applied.
+      if (call.changes && status !== 429) throw new LostAnswerError(call.method, url, failure);
+      throw new Retry(failure, retryAfter(response.message.headers['retry-after']));
+    });
   }
 
   /** Downloads bytes from a URL that is not an Azure DevOps API (blob storage): never with the token. */
   async download(url: string): Promise<Buffer> {
-    let waited = 0;
-    for (let attempt = 1; ; attempt++) {
-      let failure: unknown;
+    return this.retrying('GET', url, async () => {
+      let response: IHttpClientResponse;
       try {
-        const response = await this.send('GET', url, undefined, false);
+        response = await this.send('GET', url, undefined, false);
         const status = response.message.statusCode ?? 0;
         if (status >= 200 && status < 300) return await readBytes(response);
-        const text = await response.readBody();
-        failure = httpError('GET', url, status, text);
+        const failure = httpError('GET', url, status, await response.readBody());
         if (!transientStatuses.has(status)) throw failure;
+        throw new Retry(failure, retryAfter(response.message.headers['retry-after']));
       } catch (e) {
-        if (e instanceof HttpError && !transientStatuses.has(e.status)) throw e;
-        failure = e;
+        if (e instanceof HttpError || e instanceof Retry) throw e;
+        throw new Retry(e);
       }
-      const pause = this.pause(attempt);
-      if (attempt >= this.options.retry.maxAttempts || waited + pause > this.options.retry.maxTotalWaitMs) {
-        throw new RetriesExhaustedError('GET', url, attempt, failure);
+    });
+  }
+
+  /**
+   * The one retry loop: runs `attempt` until it returns, throws something other than Retry, or the
+   * attempts or the total waiting budget run out.
+   */
+  private async retrying<T>(method: string, url: string, attempt: () => Promise<T>): Promise<T> {
+    let waited = 0;
+    for (let n = 1; ; n++) {
+      let retry: Retry;
+      try {
+        return await attempt();
+      } catch (e) {
+        if (!(e instanceof Retry)) throw e;
+        retry = e;
       }
+      const pause = this.pause(n, retry.retryAfterMs);
+      if (n >= this.options.retry.maxAttempts || waited + pause > this.options.retry.maxTotalWaitMs) {
+        throw new RetriesExhaustedError(method, url, n, retry.failure, retry.retryAfterMs);
+      }
+      this.options.debug?.(`retry ${n} of ${method} ${url} in ${pause} ms: ${retry.failure instanceof Error ? retry.failure.message : String(retry.failure)}`);
+      this.stats.retries++;
+      this.stats.waitedMs += pause;
       waited += pause;
       await this.sleep(pause);
     }
@@ -189,6 +198,11 @@ export class AzureHttp {
       throw notApi('answer was not JSON');
     }
   }
+}
+
+/** A transient failure that may be tried again, with what the service asked to wait. */
+class Retry {
+  constructor(readonly failure: unknown, readonly retryAfterMs?: number) {}
 }
 
 export function withApiVersion(url: string, apiVersion: string): string {
