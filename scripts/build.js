@@ -6,7 +6,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+// The message catalogue's types come from task.json: regenerate them before compiling.
+require('./messages');
 const tsc = require.resolve('typescript/bin/tsc');
+// Compiled files of sources that no longer exist would still run as tests.
+fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 
 const entry = path.join(root, 'src', 'task.ts');
@@ -31,4 +35,28 @@ if (fs.existsSync(entry)) {
   const lib = path.join(dist, `lib.${process.pid}.tmp.json`);
   fs.copyFileSync(require.resolve('azure-pipelines-task-lib/lib.json'), lib);
   fs.renameSync(lib, path.join(dist, 'lib.json'));
+}
+
+// The command line, `package-lifecycle` (package.json `bin`): the same engine, its own entry.
+const cliEntry = path.join(root, 'src', 'cli.ts');
+if (fs.existsSync(cliEntry)) {
+  const esbuild = require('esbuild');
+  const dist = path.join(root, 'dist');
+  fs.mkdirSync(dist, { recursive: true });
+  const next = path.join(dist, `cli.${process.pid}.tmp.js`);
+  esbuild.buildSync({
+    entryPoints: [cliEntry],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: next,
+    logLevel: 'warning',
+    legalComments: 'none',
+    minify: true,
+    banner: { js: '#!/usr/bin/env node' },
+    define: { PACKAGE_VERSION: JSON.stringify(require(path.join(root, 'package.json')).version) },
+  });
+  fs.chmodSync(next, 0o755);
+  fs.renameSync(next, path.join(dist, 'cli.js'));
 }

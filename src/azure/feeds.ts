@@ -1,44 +1,40 @@
+/**
+ * The feeds API (feeds, views, package listings, the recycle bin) and each protocol's own API, over
+ * the one HTTP client: the engine's FeedsPort. Names and versions become path segments here and
+ * nowhere else.
+ */
+import { failureOf, FailureError } from '../engine/failures';
+import { msg } from '../engine/messages';
+import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, PackageInfo, SingleChange, VersionRef } from '../engine/ports';
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
+import { segment } from '../protocols/names';
 import type { Connection } from './connection';
-import { HttpError } from './errors';
-
-/** Shapes of the feeds API answers, as far as the task reads them. */
-export interface FeedView { id: string; name: string; type?: string }
-export interface Feed { id: string; name: string; project?: { id: string; name: string } | null; url?: string }
-export interface PackageVersionInfo {
-  id?: string;
-  version: string;
-  normalizedVersion?: string;
-  isListed?: boolean;
-  isDeleted?: boolean;
-  publishDate?: string;
-  deletedDate?: string;
-  views?: FeedView[];
-}
-export interface PackageInfo { id: string; name: string; normalizedName?: string; protocolType?: string; versions: PackageVersionInfo[] }
+import { AuthenticationError, HttpError, LocationError, LostAnswerError, RetriesExhaustedError } from './errors';
 
 interface ListAnswer<T> { count?: number; value?: T[] }
 
 export const pageSize = 1000;
 
-/** Where a feed lives: its project (id) or none for an organization-scoped feed. */
-export interface FeedLocation { feedId: string; projectId: string | null }
-
-/**
- * The feeds API (feeds, views, package listings, the recycle bin) and each protocol's own API,
- * over the one HTTP client.
- */
-export class FeedsClient {
+export class FeedsClient implements FeedsPort {
   constructor(private readonly connection: Connection) {}
+
+  requestCount(): number {
+    return this.connection.http.stats.requests;
+  }
+
+  async serverKind(): Promise<'services' | 'onPremises'> {
+    await guard(() => this.connection.areaUrl(packagingAreaId));
+    return this.connection.onPremises ? 'onPremises' : 'services';
+  }
 
   private async feedsBase(project: string | null): Promise<string> {
     const base = await this.connection.areaUrl(packagingAreaId);
-    return project ? `${base}${encodeURIComponent(project)}/` : base;
+    return project ? `${base}${segment(project, 'project')}/` : base;
   }
 
   private versions(protocol: Protocol) {
     const v = this.connection.onPremises ? protocol.apiVersions.onPremises : protocol.apiVersions.services;
-    if (!v) throw new Error(`${protocol.displayName} is not available on this server`);
+    if (!v) throw new FailureError({ kind: 'bug', detail: `${protocol.displayName} is not available on this server` });
     return v;
   }
 
@@ -46,115 +42,135 @@ export class FeedsClient {
     return (await this.connection.http.json<T>({ method: 'GET', url, apiVersion })).body;
   }
 
-  /** Every feed the identity can see; without a project, the whole organization's. */
-  async listFeeds(project: string | null): Promise<Feed[]> {
-    const base = await this.feedsBase(project);
-    const answer = await this.get<ListAnswer<Feed>>(`${base}_apis/packaging/feeds`);
-    return answer?.value ?? [];
+  listFeeds(project: string | null): Promise<Feed[]> {
+    return guard(async () => (await this.get<ListAnswer<Feed>>(`${await this.feedsBase(project)}_apis/packaging/feeds`))?.value ?? []);
   }
 
-  /** One feed by name or id, or undefined when there is none. */
-  async getFeed(project: string | null, feed: string): Promise<Feed | undefined> {
-    const base = await this.feedsBase(project);
-    try {
-      return await this.get<Feed>(`${base}_apis/packaging/feeds/${encodeURIComponent(feed)}`);
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) return undefined;
-      throw e;
-    }
+  getFeed(project: string, feed: string): Promise<Feed | undefined> {
+    return guard(async () => this.get<Feed>(`${await this.feedsBase(project)}_apis/packaging/feeds/${segment(feed, 'feed')}`), true);
   }
 
-  async listViews(at: FeedLocation): Promise<FeedView[]> {
-    const base = await this.feedsBase(at.projectId);
-    const answer = await this.get<ListAnswer<FeedView>>(`${base}_apis/packaging/Feeds/${at.feedId}/views`);
-    return answer?.value ?? [];
+  listViews(at: FeedLocation): Promise<FeedView[]> {
+    return guard(async () => (await this.get<ListAnswer<FeedView>>(`${await this.feedsBase(at.projectId)}_apis/packaging/Feeds/${segment(at.feedId, 'feed')}/views`))?.value ?? []);
   }
 
   /**
-   * Packages of one protocol with all their versions, page by page. No listing filter is sent
+   * Packages of one protocol with all their versions, a page at a time. No listing filter is sent
    * (isListed, isRelease, includeDeleted): the engine filters on its own side.
    */
-  async listPackages(at: FeedLocation, protocol: Protocol, nameQuery?: string): Promise<PackageInfo[]> {
-    return this.paged(at, 'packages', protocol, nameQuery, { includeAllVersions: 'true' });
-  }
-
-  /** The recycle bin's packages of one protocol, with their deleted versions. */
-  async listRecycleBin(at: FeedLocation, protocol: Protocol, nameQuery?: string): Promise<PackageInfo[]> {
-    return this.paged(at, 'RecycleBin/Packages', protocol, nameQuery, { includeAllVersions: 'true' });
-  }
-
-  private async paged(at: FeedLocation, what: string, protocol: Protocol, nameQuery: string | undefined, extra: Record<string, string>): Promise<PackageInfo[]> {
-    const base = await this.feedsBase(at.projectId);
-    const all: PackageInfo[] = [];
+  async *packagePages(at: FeedLocation, protocol: Protocol, query: { recycleBin: boolean; nameQuery?: string }): AsyncIterable<PackageInfo[]> {
+    const base = await guard(() => this.feedsBase(at.projectId));
     for (let skip = 0; ; skip += pageSize) {
-      const url = new URL(`${base}_apis/packaging/Feeds/${at.feedId}/${what}`);
+      const url = new URL(`${base}_apis/packaging/Feeds/${segment(at.feedId, 'feed')}/${query.recycleBin ? 'RecycleBin/Packages' : 'packages'}`);
       url.searchParams.set('protocolType', protocol.protocolType);
-      if (nameQuery) url.searchParams.set('packageNameQuery', nameQuery);
-      for (const [k, v] of Object.entries(extra)) url.searchParams.set(k, v);
+      if (query.nameQuery) url.searchParams.set('packageNameQuery', query.nameQuery);
+      url.searchParams.set('includeAllVersions', 'true');
       url.searchParams.set('$top', String(pageSize));
       if (skip) url.searchParams.set('$skip', String(skip));
-      const page = (await this.get<ListAnswer<PackageInfo>>(url.toString()))?.value ?? [];
-      for (const p of page) all.push({ ...p, versions: p.versions ?? [] });
-      if (page.length < pageSize) return all;
+      const page = (await guard(() => this.get<ListAnswer<PackageInfo>>(url.toString())))?.value ?? [];
+      yield page.filter((p) => p && typeof p.name === 'string').map((p) => ({ ...p, versions: (Array.isArray(p.versions) ? p.versions : []).filter((v) => v && typeof v.version === 'string') }));
+      if (page.length < pageSize) return;
     }
   }
 
   private async protocolBase(at: FeedLocation, protocol: Protocol): Promise<string> {
     const base = await this.connection.areaUrl(protocol.areaId);
-    const project = at.projectId ? `${encodeURIComponent(at.projectId)}/` : '';
-    return `${base}${project}_apis/packaging/feeds/${at.feedId}/`;
+    const project = at.projectId ? `${segment(at.projectId, 'project')}/` : '';
+    return `${base}${project}_apis/packaging/feeds/${segment(at.feedId, 'feed')}/`;
   }
 
-  /** A version through the protocol's own API (npm's carries the deprecation message). */
-  async getVersion<T>(at: FeedLocation, protocol: Protocol, name: string, version: string): Promise<T | undefined> {
-    const url = (await this.protocolBase(at, protocol)) + protocol.versionPath(name, version);
-    try {
-      return await this.get<T>(url, this.versions(protocol).version);
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) return undefined;
-      throw e;
-    }
+  getVersion<T>(at: FeedLocation, protocol: Protocol, ref: VersionRef): Promise<T | undefined> {
+    return guard(async () => this.get<T>((await this.protocolBase(at, protocol)) + protocol.versionPath(ref.name, ref.version), this.versions(protocol).version), true);
   }
 
-  async updateVersion(at: FeedLocation, protocol: Protocol, name: string, version: string, body: unknown): Promise<void> {
-    const url = (await this.protocolBase(at, protocol)) + protocol.versionPath(name, version);
-    await this.connection.http.json({ method: 'PATCH', url, apiVersion: this.versions(protocol).version, body, changes: true });
+  changeOne(at: FeedLocation, protocol: Protocol, ref: VersionRef, change: SingleChange): Promise<void> {
+    return guard(async () => {
+      const base = await this.protocolBase(at, protocol);
+      const v = this.versions(protocol);
+      const http = this.connection.http;
+      switch (change.kind) {
+        case 'update':
+          await http.json({ method: 'PATCH', url: base + protocol.versionPath(ref.name, ref.version), apiVersion: v.version, body: change.body, changes: true });
+          return;
+        case 'delete':
+          await http.json({ method: 'DELETE', url: base + protocol.versionPath(ref.name, ref.version), apiVersion: v.version, changes: true });
+          return;
+        case 'restore':
+          await http.json({ method: 'PATCH', url: base + protocol.recycleBinVersionPath(ref.name, ref.version), apiVersion: v.recycleBin, body: { deleted: false }, changes: true });
+          return;
+        case 'purge':
+          await http.json({ method: 'DELETE', url: base + protocol.recycleBinVersionPath(ref.name, ref.version), apiVersion: v.recycleBin, changes: true });
+          return;
+      }
+    });
   }
 
-  async deleteVersion(at: FeedLocation, protocol: Protocol, name: string, version: string): Promise<void> {
-    const url = (await this.protocolBase(at, protocol)) + protocol.versionPath(name, version);
-    await this.connection.http.json({ method: 'DELETE', url, apiVersion: this.versions(protocol).version, changes: true });
-  }
-
-  async restoreVersion(at: FeedLocation, protocol: Protocol, name: string, version: string): Promise<void> {
-    const url = (await this.protocolBase(at, protocol)) + protocol.recycleBinVersionPath(name, version);
-    await this.connection.http.json({ method: 'PATCH', url, apiVersion: this.versions(protocol).recycleBin, body: { deleted: false }, changes: true });
-  }
-
-  async purgeVersion(at: FeedLocation, protocol: Protocol, name: string, version: string): Promise<void> {
-    const url = (await this.protocolBase(at, protocol)) + protocol.recycleBinVersionPath(name, version);
-    await this.connection.http.json({ method: 'DELETE', url, apiVersion: this.versions(protocol).recycleBin, changes: true });
-  }
-
-  async batch(at: FeedLocation, protocol: Protocol, recycleBin: boolean, operation: string, data: unknown, items: { name: string; version: string }[]): Promise<void> {
-    const v = this.versions(protocol);
-    const url = (await this.protocolBase(at, protocol)) + (recycleBin ? protocol.recycleBinBatchPath : protocol.batchPath);
-    const body: Record<string, unknown> = { operation, packages: items.map((i) => protocol.batchItem(i.name, i.version)) };
-    if (data !== undefined) body.data = data;
-    await this.connection.http.json({ method: 'POST', url, apiVersion: recycleBin ? v.recycleBinBatch : v.batch, body, changes: true });
+  changeMany(at: FeedLocation, protocol: Protocol, refs: VersionRef[], change: BatchChange): Promise<void> {
+    return guard(async () => {
+      const v = this.versions(protocol);
+      const url = (await this.protocolBase(at, protocol)) + (change.recycleBin ? protocol.recycleBinBatchPath : protocol.batchPath);
+      const body: Record<string, unknown> = { operation: change.operation, packages: refs.map((r) => protocol.batchItem(r.name, r.version)) };
+      if (change.data !== undefined) body.data = change.data;
+      await this.connection.http.json({ method: 'POST', url, apiVersion: change.recycleBin ? v.recycleBinBatch : v.batch, body, changes: true });
+    });
   }
 
   /** A version's file: the API answers with a redirect to storage, which is fetched without the token. */
-  async content(at: FeedLocation, protocol: Protocol, name: string, version: string): Promise<Buffer> {
-    if (!protocol.contentPath) throw new Error(`${protocol.displayName} has no download`);
-    const url = (await this.protocolBase(at, protocol)) + protocol.contentPath(name, version);
-    const v = this.versions(protocol);
-    const answer = await this.connection.http.json({ method: 'GET', url, apiVersion: v.content ?? v.version, manualRedirect: true });
-    const location = answer.headers['location'];
-    const target = Array.isArray(location) ? location[0] : location;
-    if (answer.status >= 300 && answer.status < 400 && target) {
-      return this.connection.http.download(new URL(target, url).toString());
-    }
-    throw new HttpError(answer.status, 'GET', url, 'expected a redirect to the package content', undefined);
+  content(at: FeedLocation, protocol: Protocol, ref: VersionRef): Promise<ByteStream> {
+    return guard(async () => {
+      if (!protocol.contentPath) throw new FailureError({ kind: 'bug', detail: `${protocol.displayName} has no download` });
+      const url = (await this.protocolBase(at, protocol)) + protocol.contentPath(ref.name, ref.version);
+      const v = this.versions(protocol);
+      const answer = await this.connection.http.json({ method: 'GET', url, apiVersion: v.content ?? v.version, manualRedirect: true });
+      const location = answer.headers['location'];
+      const target = Array.isArray(location) ? location[0] : location;
+      if (answer.status >= 300 && answer.status < 400 && target) {
+        const bytes = await this.connection.http.download(new URL(target, url).toString());
+        return (async function* () {
+          yield bytes;
+        })();
+      }
+      throw new FailureError({ kind: 'refused', status: answer.status, method: 'GET', url: url.split('?')[0], detail: 'expected a redirect to the package content' });
+    });
+  }
+
+  /** The feed's endpoint for the protocol's own client, from the location service's answer. */
+  clientUrl(protocol: Protocol, feed: Feed): Promise<string> {
+    return guard(async () => {
+      if (protocol.clientPath === null) return this.connection.collectionUrl;
+      const base = await this.connection.areaUrl(protocol.areaId);
+      const project = feed.project ? `${encodeURIComponent(feed.project.name)}/` : '';
+      return `${base}${project}_packaging/${encodeURIComponent(feed.name)}/${protocol.clientPath}`;
+    });
   }
 }
+
+/** Runs a call, turning every failure into a FailureError; `absentOn404`: a 404 is `undefined`. */
+async function guard<T>(fn: () => Promise<T>, absentOn404 = false): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const f = toFailure(e);
+    if (absentOn404 && f.kind === 'notFound') return undefined as T;
+    throw new FailureError(f);
+  }
+}
+
+const noQuery = (url: string) => url.split('?')[0];
+
+function toFailure(e: unknown) {
+  if (e instanceof FailureError) return e.failure;
+  if (e instanceof AuthenticationError) return { kind: 'authentication' as const, status: e.status, method: e.method, url: noQuery(e.url), detail: e.serverMessage };
+  if (e instanceof HttpError) {
+    const w = { method: e.method, url: noQuery(e.url), detail: e.serverMessage };
+    if (e.status === 403) return { kind: 'forbidden' as const, ...w };
+    if (e.status === 404) return { kind: 'notFound' as const, ...w };
+    if (e.status === 409) return { kind: 'conflict' as const, ...w };
+    return { kind: 'refused' as const, status: e.status, ...w };
+  }
+  if (e instanceof RetriesExhaustedError) return { kind: 'transient' as const, method: e.method, url: noQuery(e.url), attempts: e.attempts, retryAfterMs: e.retryAfterMs, detail: e.last instanceof HttpError ? `${e.last.status} ${e.last.serverMessage}` : e.last instanceof Error ? e.last.message : String(e.last) };
+  if (e instanceof LostAnswerError) return { kind: 'lostAnswer' as const, method: e.method, url: noQuery(e.url), detail: e.failure instanceof HttpError ? `${e.failure.status} ${e.failure.serverMessage}` : e.failure instanceof Error ? e.failure.message : String(e.failure) };
+  if (e instanceof LocationError) return { kind: 'location' as const, collectionUrl: e.collectionUrl, areaId: e.areaId, detail: '' };
+  return failureOf(e);
+}
+

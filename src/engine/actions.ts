@@ -1,5 +1,5 @@
-import type { FeedLocation, FeedsClient, FeedView } from '../azure/feeds';
-import type { ActionKey, Protocol } from '../protocols';
+import type { ActionKey } from '../protocols';
+import type { FeedView, SingleChange } from './ports';
 
 /** A version's state as the result file reports it. */
 export interface VersionState {
@@ -9,18 +9,20 @@ export interface VersionState {
   deprecated: string | null;
 }
 
-export interface ActionContext {
-  action: ActionKey;
-  view?: FeedView;
-  message: string;
-}
+/** What each action needs to know beyond the versions: promote its view, deprecate its message. */
+export type ActionContext =
+  | { action: 'promote'; view: FeedView }
+  | { action: 'deprecate'; message: string }
+  | { action: Exclude<ActionKey, 'promote' | 'deprecate'> };
 
-/** The role a change needs, for the 403 advice. */
+export type ContextOf<K extends ActionKey> = K extends 'promote' | 'deprecate' ? Extract<ActionContext, { action: K }> : { action: K };
+
+/** The role an action needs, for the 403 advice. */
 export type Role = 'reader' | 'contributor' | 'owner';
 
-/** What one action means, whatever the protocol: where it selects from, its target, its requests. */
-export interface ActionDef {
-  changes: boolean;
+/** An action that changes versions: where it selects from, its target, and both of its requests. */
+export interface ChangingAction<C extends ActionContext> {
+  kind: 'change';
   /** Selects from the recycle bin rather than live versions. */
   fromRecycleBin: boolean;
   role: Role;
@@ -28,98 +30,111 @@ export interface ActionDef {
    * Where an exact version that the selection does not find may already be, which counts as
    * `unchanged`: in the recycle bin for delete, live for restore.
    */
-  doneWhenElsewhere?: boolean;
+  doneWhenElsewhere: boolean;
   /** Changes the deprecation message, so planning and read-back need it (npm keeps it on the version's own GET). */
-  changesDeprecation?: boolean;
-  /** Writes each selected version's file. */
-  downloads?: boolean;
+  changesDeprecation: boolean;
   /** The state after the change; null: gone for good. */
-  target(before: VersionState, ctx: ActionContext): VersionState | null;
-  /** Whether a version now in `now` (null: not found anywhere) is where the action wants it. */
-  reached(now: VersionState | null, ctx: ActionContext): boolean;
-  /** The single-version request. */
-  single?(api: FeedsClient, at: FeedLocation, protocol: Protocol, name: string, version: string, ctx: ActionContext): Promise<void>;
-  /** The batch's `data`, when it has one, and whether it is the recycle bin's batch. */
-  batch?: { recycleBin: boolean; data?(ctx: ActionContext): unknown };
+  target(before: VersionState, ctx: C): VersionState | null;
+  /** Whether a version now in `now` (null: found nowhere) is where the action wants it. */
+  reached(now: VersionState | null, ctx: C): boolean;
+  /** The request through the version's own endpoint. */
+  single(ctx: C): SingleChange;
+  /** The protocol's batch: the recycle bin's or the live one, and its `data`. */
+  batch: { recycleBin: boolean; data(ctx: C): unknown };
 }
 
+/** An action that only reads: show lists, download writes files. */
+export type ReadingAction = { kind: 'show'; fromRecycleBin: false; role: 'reader' } | { kind: 'download'; fromRecycleBin: false; role: 'reader' };
+
+export type ActionDef<K extends ActionKey> = K extends 'show' | 'download' ? Extract<ReadingAction, { kind: K }> : ChangingAction<ContextOf<K>>;
+
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const copy = (s: VersionState): VersionState => ({ ...s, views: [...s.views] });
+const noData = () => undefined;
 
-const unchangedState = (s: VersionState) => ({ ...s, views: [...s.views] });
-
-const list = (listed: boolean): ActionDef => ({
-  changes: true,
+const listing = (listed: boolean): ChangingAction<ActionContext> => ({
+  kind: 'change',
   fromRecycleBin: false,
+  doneWhenElsewhere: false,
+  changesDeprecation: false,
   role: 'contributor',
-  target: (s) => ({ ...unchangedState(s), listed }),
+  target: (s) => ({ ...copy(s), listed }),
   reached: (now) => !!now && !now.deleted && now.listed === listed,
-  single: (api, at, p, name, version) => api.updateVersion(at, p, name, version, { listed }),
+  single: () => ({ kind: 'update', body: { listed } }),
   batch: { recycleBin: false, data: () => ({ listed }) },
 });
 
-const deprecation = (clear: boolean): ActionDef => ({
-  changes: true,
-  changesDeprecation: true,
+const deprecation = <C extends ActionContext>(message: (ctx: C) => string): ChangingAction<C> => ({
+  kind: 'change',
   fromRecycleBin: false,
+  doneWhenElsewhere: false,
+  changesDeprecation: true,
   role: 'contributor',
-  target: (s, ctx) => ({ ...unchangedState(s), deprecated: clear ? null : ctx.message }),
-  reached: (now, ctx) => !!now && !now.deleted && (clear ? !now.deprecated : now.deprecated === ctx.message),
-  single: (api, at, p, name, version, ctx) => api.updateVersion(at, p, name, version, { deprecateMessage: clear ? '' : ctx.message }),
-  batch: { recycleBin: false, data: (ctx) => ({ message: clear ? '' : ctx.message }) },
+  target: (s, ctx) => ({ ...copy(s), deprecated: message(ctx) || null }),
+  reached: (now, ctx) => !!now && !now.deleted && (message(ctx) ? now.deprecated === message(ctx) : !now.deprecated),
+  single: (ctx) => ({ kind: 'update', body: { deprecateMessage: message(ctx) } }),
+  batch: { recycleBin: false, data: (ctx) => ({ message: message(ctx) }) },
 });
 
-const readOnly: ActionDef = {
-  changes: false,
-  fromRecycleBin: false,
-  role: 'reader',
-  target: unchangedState,
-  reached: () => true,
-};
-
-export const actionDefs: Readonly<Record<ActionKey, ActionDef>> = {
+export const actionDefs: { readonly [K in ActionKey]: ActionDef<K> } = {
   promote: {
-    changes: true,
+    kind: 'change',
     fromRecycleBin: false,
+    doneWhenElsewhere: false,
+    changesDeprecation: false,
     role: 'contributor',
-    target: (s, ctx) => (s.views.some((v) => sameName(v, ctx.view!.name)) ? unchangedState(s) : { ...unchangedState(s), views: [...s.views, ctx.view!.name] }),
-    reached: (now, ctx) => !!now && !now.deleted && now.views.some((v) => sameName(v, ctx.view!.name)),
-    single: (api, at, p, name, version, ctx) =>
-      api.updateVersion(at, p, name, version, { views: { op: 'add', path: '/views/-', value: ctx.view!.id } }),
-    batch: { recycleBin: false, data: (ctx) => ({ viewId: ctx.view!.id }) },
+    target: (s, ctx) => (s.views.some((v) => sameName(v, ctx.view.name)) ? copy(s) : { ...copy(s), views: [...s.views, ctx.view.name] }),
+    reached: (now, ctx) => !!now && !now.deleted && now.views.some((v) => sameName(v, ctx.view.name)),
+    single: (ctx) => ({ kind: 'update', body: { views: { op: 'add', path: '/views/-', value: ctx.view.id } } }),
+    batch: { recycleBin: false, data: (ctx) => ({ viewId: ctx.view.id }) },
   },
-  unlist: list(false),
-  relist: list(true),
-  deprecate: deprecation(false),
-  undeprecate: deprecation(true),
+  unlist: listing(false),
+  relist: listing(true),
+  deprecate: deprecation((ctx: ContextOf<'deprecate'>) => ctx.message),
+  undeprecate: deprecation(() => ''),
   delete: {
-    changes: true,
+    kind: 'change',
     fromRecycleBin: false,
     doneWhenElsewhere: true,
+    changesDeprecation: false,
     role: 'owner',
-    target: (s) => ({ ...unchangedState(s), deleted: true }),
+    target: (s) => ({ ...copy(s), deleted: true }),
     reached: (now) => !!now && now.deleted,
-    single: (api, at, p, name, version) => api.deleteVersion(at, p, name, version),
-    batch: { recycleBin: false },
+    single: () => ({ kind: 'delete' }),
+    batch: { recycleBin: false, data: noData },
   },
   restore: {
-    changes: true,
+    kind: 'change',
     fromRecycleBin: true,
     doneWhenElsewhere: true,
+    changesDeprecation: false,
     role: 'owner',
-    target: (s) => ({ ...unchangedState(s), deleted: false }),
+    target: (s) => ({ ...copy(s), deleted: false }),
     reached: (now) => !!now && !now.deleted,
-    single: (api, at, p, name, version) => api.restoreVersion(at, p, name, version),
-    batch: { recycleBin: true },
+    single: () => ({ kind: 'restore' }),
+    batch: { recycleBin: true, data: noData },
   },
   permanentDelete: {
-    changes: true,
+    kind: 'change',
     fromRecycleBin: true,
+    doneWhenElsewhere: false,
+    changesDeprecation: false,
     role: 'owner',
     target: () => null,
     reached: (now) => now === null,
-    single: (api, at, p, name, version) => api.purgeVersion(at, p, name, version),
-    batch: { recycleBin: true },
+    single: () => ({ kind: 'purge' }),
+    batch: { recycleBin: true, data: noData },
   },
-  download: { ...readOnly, downloads: true },
-  show: readOnly,
+  download: { kind: 'download', fromRecycleBin: false, role: 'reader' },
+  show: { kind: 'show', fromRecycleBin: false, role: 'reader' },
 };
+
+/**
+ * The action's definition, with the context it was built for: the one place where the compiler
+ * cannot follow that `actionDefs[ctx.action]` takes `ctx`.
+ */
+export function defFor(ctx: ActionContext): AnyChange | ReadingAction {
+  return actionDefs[ctx.action] as AnyChange | ReadingAction;
+}
+
+export type AnyChange = ChangingAction<ActionContext>;

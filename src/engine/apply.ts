@@ -1,158 +1,228 @@
-import { AuthenticationError, HttpError, LostAnswerError } from '../azure/errors';
-import type { FeedLocation, FeedsClient, PackageVersionInfo } from '../azure/feeds';
+/**
+ * Sends the plan's changes and reads back what arrived. One version goes through its own endpoint;
+ * more go through the protocol's batch, at most 100 a request and at most 4 requests in flight
+ * (the HTTP client's shared back-off slows all of them on a 429). A lost answer, and a batch the
+ * service refused (404, 409), is read back before anything is sent again, and only what has not
+ * arrived is resent. The rows that come out never claim more than is known.
+ */
 import type { Protocol } from '../protocols';
-import type { ActionContext, ActionDef, VersionState } from './actions';
-import { Catalog, versionsOf } from './resolve';
-
-/** A version the plan will change. */
-export interface Change {
-  name: string;
-  version: string;
-}
+import type { ActionContext, AnyChange, VersionState } from './actions';
+import { Failure, failureOf, isFatal } from './failures';
+import { Msg, msg } from './messages';
+import type { Row } from './plan';
+import type { FeedLocation, FeedsPort, Platform, VersionRef } from './ports';
+import { Catalog, stateOf, versionsOf } from './select';
 
 export const batchLimit = 100;
+export const inFlight = 4;
 
 export interface ApplyDeps {
-  api: FeedsClient;
+  feeds: FeedsPort;
+  platform: Pick<Platform, 'sleep' | 'debug'>;
   at: FeedLocation;
   protocol: Protocol;
-  def: ActionDef;
+  def: AnyChange;
   ctx: ActionContext;
-  sleep(ms: number): Promise<void>;
-  debug(line: string): void;
   /** Pauses between read-backs while listings catch up. */
   readBackDelaysMs?: number[];
+}
+
+/** What this run knows about one version's request. */
+type Sent =
+  | 'accepted' // a 2xx for a request that carried it
+  | 'lost' // the answer was lost; a read-back decides
+  | 'refused' // the server refused the request that carried it (404/409 or another 4xx)
+  | 'unsent'; // never sent (a fatal failure stopped the run first)
+
+export interface Applied {
+  rows: Row[];
+  /** Failures in the order that explains them best: what stopped the run first. */
+  failures: Failure[];
+  /** Messages about the rows that follow the failures. */
+  notes: Msg[];
 }
 
 /** Identifies a version across listings: the protocol's normal name and version. */
 export const stateKey = (p: Protocol, name: string, version: string): string => `${p.normalizeName(name)}@${p.versionRule.normalize(version)}`;
 
-/** The state of a listed version; `deleted` from where it was found or its own flag. */
-export function stateOf(v: PackageVersionInfo, protocol: Protocol, inRecycleBin: boolean): VersionState {
-  return {
-    views: (v.views ?? []).map((x) => x.name),
-    listed: protocol.hasListing ? v.isListed ?? true : null,
-    deleted: inRecycleBin || !!v.isDeleted,
-    deprecated: null,
+export async function apply(d: ApplyDeps, planned: Row[]): Promise<Applied> {
+  const { protocol } = d;
+  const sent = new Map<string, Sent>(planned.map((r) => [key(d, r), 'unsent']));
+  const failures: Failure[] = [];
+  let fatal: Failure | undefined;
+  const refs: VersionRef[] = planned.map((r) => ({ name: r.package, version: r.version }));
+  const route = protocol.actions[d.ctx.action];
+  const single = refs.length === 1 && !!route?.single;
+  const batches: VersionRef[][] = [];
+  for (let i = 0; i < refs.length; i += batchLimit) batches.push(refs.slice(i, i + batchLimit));
+
+  let next = 0;
+  const worker = async () => {
+    while (!fatal && next < batches.length) {
+      const batch = batches[next++];
+      const f = await sendBatch(d, batch, single, sent);
+      if (!f) continue;
+      if (isFatal(f)) fatal ??= f;
+      else failures.push(f);
+    }
   };
+  await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker));
+  if (fatal) failures.unshift(fatal);
+
+  let states: Map<string, VersionState | null> | undefined;
+  if (fatal?.kind !== 'authentication') {
+    try {
+      // After a failure once, since waiting will not change it.
+      states = await readBack(d, planned, sent, failures.length ? [0] : undefined);
+    } catch (e) {
+      const f = failureOf(e);
+      if (!isFatal(f)) throw e;
+      if (!fatal) failures.unshift(f);
+    }
+  }
+  return states ? judged(d, planned, sent, states, failures, !!fatal) : unverified(d, planned, sent, failures);
+}
+
+const key = (d: ApplyDeps, r: { package?: string; name?: string; version: string }) => stateKey(d.protocol, r.package ?? r.name!, r.version);
+
+/** With read-back: each row as the feed shows it now. */
+function judged(d: ApplyDeps, planned: Row[], sent: Map<string, Sent>, states: Map<string, VersionState | null>, failures: Failure[], stopped: boolean): Applied {
+  const notes: Msg[] = [];
+  let unsent = 0;
+  const rows = planned.map((r): Row => {
+    const k = key(d, r);
+    const now = states.has(k) ? states.get(k)! : null;
+    // The deprecation message is read back only by the actions that change it; the rest keep it.
+    const after = now && d.protocol.hasDeprecation && !d.def.changesDeprecation ? { ...now, deprecated: r.before?.deprecated ?? null } : now;
+    const reached = d.def.reached(now, d.ctx);
+    const how = sent.get(k)!;
+    if (reached) return { ...r, after, outcome: how === 'accepted' || how === 'lost' ? 'changed' : 'unchanged' };
+    if (how === 'unsent') unsent++;
+    // What the other failures explain is not listed once more, version by version.
+    else if (!stopped && !failures.length) notes.push(msg('VersionFailed', r.package, r.version));
+    return { ...r, after, outcome: 'failed' };
+  });
+  if (unsent) notes.push(msg('NotSent', unsent));
+  return { rows, failures, notes };
+}
+
+/** Without read-back (the identity was lost): accepted is changed but unverified; unsent as before; lost unknown. */
+function unverified(d: ApplyDeps, planned: Row[], sent: Map<string, Sent>, failures: Failure[]): Applied {
+  let accepted = 0;
+  let unsent = 0;
+  const rows = planned.map((r): Row => {
+    const how = sent.get(key(d, r))!;
+    if (how === 'accepted') {
+      accepted++;
+      return { ...r, outcome: 'changed' };
+    }
+    if (how === 'lost') return { ...r, after: null, outcome: 'failed' };
+    unsent++;
+    return { ...r, after: r.before, outcome: 'failed' };
+  });
+  const notes: Msg[] = [];
+  if (accepted) notes.push(msg('Unverified', accepted, 'the identity was refused'));
+  if (unsent) notes.push(msg('NotSent', unsent));
+  return { rows, failures, notes };
+}
+
+const maxRounds = 3;
+
+/** One request's versions, until they are accepted, read back as arrived, or given up; returns what stopped it. */
+async function sendBatch(d: ApplyDeps, batch: VersionRef[], single: boolean, sent: Map<string, Sent>): Promise<Failure | undefined> {
+  let pending = batch;
+  for (let round = 0; ; round++) {
+    try {
+      if (single) await d.feeds.changeOne(d.at, d.protocol, pending[0], d.def.single(d.ctx));
+      else await d.feeds.changeMany(d.at, d.protocol, pending, { recycleBin: d.def.batch.recycleBin, operation: d.protocol.actions[d.ctx.action]!.batchOperation, data: d.def.batch.data(d.ctx) });
+      for (const r of pending) sent.set(key(d, r), 'accepted');
+      return undefined;
+    } catch (e) {
+      const f = failureOf(e);
+      if (f.kind === 'bug') throw e;
+      const lost = f.kind === 'lostAnswer';
+      // Deleting what is already in the recycle bin (404), restoring what is already live (409), or a
+      // batch one of whose versions changed meanwhile: the read-back tells what is left to send.
+      const refused = f.kind === 'notFound' || f.kind === 'conflict';
+      for (const r of pending) sent.set(key(d, r), lost ? 'lost' : isFatal(f) || f.kind === 'transient' ? 'unsent' : 'refused');
+      if ((!lost && !refused) || round >= maxRounds) return f;
+      d.platform.debug(`${f.kind} for ${pending.length} version(s); reading back before sending again`);
+      let states: Map<string, VersionState | null>;
+      try {
+        if (lost) await d.platform.sleep(1000 * 2 ** round);
+        states = await readStates(d, pending);
+      } catch (readError) {
+        return failureOf(readError);
+      }
+      const state = (r: VersionRef) => states.get(key(d, r)) ?? null;
+      const unreached = pending.filter((r) => !d.def.reached(state(r), d.ctx));
+      // A version found nowhere any more cannot be sent again; the read-back after reports it.
+      const sendable = unreached.filter((r) => state(r) !== null);
+      d.platform.debug(`${unreached.length} of ${pending.length} version(s) not there yet, ${sendable.length} to send again`);
+      if (sendable.length === 0 || (refused && sendable.length === pending.length)) {
+        // Nothing left to send, or nothing the read-back shows explains the refusal: it stands.
+        return unreached.length > 0 ? f : undefined;
+      }
+      for (const r of sendable) sent.set(key(d, r), 'unsent');
+      pending = sendable;
+    }
+  }
+}
+
+/** Reads back until every change this run sent has arrived, or the pauses run out. */
+async function readBack(d: ApplyDeps, rows: Row[], sent: Map<string, Sent>, delays = d.readBackDelaysMs ?? [0, 500, 1000, 2000]): Promise<Map<string, VersionState | null>> {
+  const refs = rows.map((r) => ({ name: r.package, version: r.version }));
+  let states = new Map<string, VersionState | null>();
+  for (const delay of delays) {
+    if (delay) await d.platform.sleep(delay);
+    states = await readStates(d, refs);
+    const waiting = refs.some((r) => sent.get(key(d, r)) === 'accepted' && !d.def.reached(states.get(key(d, r)) ?? null, d.ctx));
+    if (!waiting) break;
+  }
+  return states;
 }
 
 /**
- * Reads the current state of versions: live listing, the recycle bin where the action touches it,
- * and npm's own version GET for deprecation messages. Null: found nowhere.
+ * The current state of versions: live listing, the recycle bin where the action touches it, and
+ * npm's own version GET for deprecation messages. Null: found nowhere. Many names are read with
+ * the whole listing (a page per 1,000 packages) rather than one query each.
  */
-export async function readStates(d: ApplyDeps, items: Change[]): Promise<Map<string, VersionState | null>> {
-  const { api, at, protocol, def } = d;
-  const live = new Catalog(api, at, protocol, false);
-  const bin = def.fromRecycleBin || def.role === 'owner' ? new Catalog(api, at, protocol, true) : undefined;
-  const names = [...new Set(items.map((i) => protocol.normalizeName(i.name)))];
-  if (names.length > 10) {
-    live.preferFull();
-    bin?.preferFull();
-  }
+export async function readStates(d: ApplyDeps, refs: VersionRef[]): Promise<Map<string, VersionState | null>> {
+  const { feeds, at, protocol, def } = d;
+  const live = new Catalog(feeds, at, protocol, false);
+  const bin = def.fromRecycleBin || def.role === 'owner' ? new Catalog(feeds, at, protocol, true) : undefined;
+  const names = [...new Map(refs.map((r) => [protocol.normalizeName(r.name), { name: r.name, glob: false }])).values()];
+  live.prepare(names);
+  bin?.prepare(names);
   const out = new Map<string, VersionState | null>();
-  await forEachLimited(items, 8, async (item) => {
-    const match = (vs: PackageVersionInfo[] | undefined) => vs?.find((v) => protocol.versionRule.compare(v.version, item.version) === 0);
-    const livePackage = await live.byName(item.name);
-    const liveVersion = match(livePackage ? versionsOf(livePackage, false) : undefined);
+  await forEachLimited(refs, 8, async (ref) => {
+    const same = (v: { version: string }) => protocol.versionRule.compare(v.version, ref.version) === 0;
+    const livePackage = await live.byName(ref.name);
+    const liveVersion = livePackage ? versionsOf(livePackage, false).find(same) : undefined;
     let state: VersionState | null = null;
     if (liveVersion) state = stateOf(liveVersion, protocol, false);
     else if (bin) {
-      const binPackage = await bin.byName(item.name);
-      const binVersion = match(binPackage?.versions);
+      const binVersion = (await bin.byName(ref.name))?.versions.find(same);
       if (binVersion) state = stateOf(binVersion, protocol, true);
     }
     if (!state) {
-      const deleted = match(livePackage?.versions);
+      const deleted = livePackage?.versions.find(same);
       if (deleted) state = stateOf(deleted, protocol, true);
     }
-    if (state && protocol.hasDeprecation && def.changesDeprecation) state.deprecated = await readDeprecation(api, at, protocol, item.name, item.version);
-    out.set(stateKey(protocol, item.name, item.version), state);
+    if (state && protocol.hasDeprecation && def.changesDeprecation) state.deprecated = await readDeprecation(feeds, at, protocol, ref);
+    out.set(key(d, ref), state);
   });
   return out;
 }
 
 /**
  * A version's deprecation message: npm keeps it only on the version's own GET, never in the feed's
- * listings. That GET answers for unpublished versions too (with their unpublishedDate); the recycle
- * bin's own GET gives only the deletion state.
+ * listings. That GET answers for unpublished versions too; the recycle bin's own GET gives only the
+ * deletion state.
  */
-export async function readDeprecation(api: FeedsClient, at: FeedLocation, protocol: Protocol, name: string, version: string): Promise<string | null> {
-  const own = await api.getVersion<{ deprecateMessage?: string }>(at, protocol, name, version);
+export async function readDeprecation(feeds: FeedsPort, at: FeedLocation, protocol: Protocol, ref: VersionRef): Promise<string | null> {
+  const own = await feeds.getVersion<{ deprecateMessage?: string }>(at, protocol, ref);
   return own?.deprecateMessage ? own.deprecateMessage : null;
-}
-
-/** Failures that stop every further request: the identity or its role is wrong for all of them. */
-export function isFatal(e: unknown): boolean {
-  return e instanceof AuthenticationError || (e instanceof HttpError && e.status === 403);
-}
-
-const maxRounds = 3;
-
-/**
- * Sends the changes: one version through its own endpoint, more through the protocol's batch, at
- * most 100 a request. A lost answer, and a batch the service refused (404, 409), is read back before
- * anything is sent again, and only what has not arrived is resent. Authentication and permission
- * failures are thrown; other failures are returned, one per request that gave up, and the read-back
- * that follows marks what did not arrive as failed.
- */
-export async function sendChanges(d: ApplyDeps, changes: Change[]): Promise<unknown[]> {
-  const route = d.protocol.actions[d.ctx.action]!;
-  const single = changes.length === 1 && route.single && !!d.def.single;
-  const problems: unknown[] = [];
-  for (let i = 0; i < changes.length; i += batchLimit) {
-    let pending = changes.slice(i, i + batchLimit);
-    for (let round = 0; ; round++) {
-      try {
-        if (single) await d.def.single!(d.api, d.at, d.protocol, pending[0].name, pending[0].version, d.ctx);
-        else await d.api.batch(d.at, d.protocol, d.def.batch!.recycleBin, route.batchOperation, d.def.batch!.data?.(d.ctx), pending);
-        break;
-      } catch (e) {
-        if (isFatal(e)) throw e;
-        const lost = e instanceof LostAnswerError;
-        // Deleting what is already in the recycle bin (404), restoring what is already live (409), or a
-        // batch one of whose versions changed meanwhile: the read-back tells what is left to send.
-        const refused = e instanceof HttpError && (e.status === 404 || e.status === 409);
-        if ((!lost && !refused) || round >= maxRounds) {
-          problems.push(e);
-          break;
-        }
-        d.debug(`${e instanceof Error ? e.message : String(e)}; reading back before sending again`);
-        let states: Map<string, VersionState | null>;
-        try {
-          if (lost) await d.sleep(1000 * 2 ** round);
-          states = await readStates(d, pending);
-        } catch (readError) {
-          if (isFatal(readError)) throw readError;
-          problems.push(e, readError);
-          break;
-        }
-        const state = (c: Change) => states.get(stateKey(d.protocol, c.name, c.version)) ?? null;
-        const unreached = pending.filter((c) => !d.def.reached(state(c), d.ctx));
-        // A version found nowhere any more cannot be sent again; the read-back after reports it.
-        const sendable = unreached.filter((c) => state(c) !== null);
-        d.debug(`${unreached.length} of ${pending.length} version(s) not there yet, ${sendable.length} to send again`);
-        if (sendable.length === 0 || (refused && sendable.length === pending.length)) {
-          // Nothing left to send, or nothing the read-back shows explains the refusal: it stands.
-          if (unreached.length > 0) problems.push(e);
-          break;
-        }
-        pending = sendable;
-      }
-    }
-  }
-  return problems;
-}
-
-/** Reads back until every change has arrived or the pauses run out. */
-export async function readBack(d: ApplyDeps, changes: Change[], delays = d.readBackDelaysMs ?? [0, 500, 1000, 2000]): Promise<Map<string, VersionState | null>> {
-  let states = new Map<string, VersionState | null>();
-  for (const delay of delays) {
-    if (delay) await d.sleep(delay);
-    states = await readStates(d, changes);
-    if (changes.every((c) => d.def.reached(states.get(stateKey(d.protocol, c.name, c.version)) ?? null, d.ctx))) break;
-  }
-  return states;
 }
 
 /** Runs `fn` over the items, at most `limit` at a time; after a failure no new item starts. */

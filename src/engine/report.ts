@@ -1,30 +1,30 @@
+/**
+ * What a run says at the end: the table for the log (or `show`'s columns), the same as a Markdown
+ * summary with a line of counts, and the result JSON. Every value from outside goes through
+ * ./text before it is written.
+ */
 import type { VersionState } from './actions';
 import type { Msg } from './messages';
-
-export type Outcome = 'changed' | 'unchanged' | 'planned' | 'downloaded' | 'failed';
-
-/** One line of the result file: `{package, version, before, after, outcome}`. */
-export interface ResultRow {
-  package: string;
-  version: string;
-  before: VersionState | null;
-  after: VersionState | null;
-  outcome: Outcome;
-}
+import type { Outcome, Row } from './plan';
+import { cell, inline } from './text';
 
 export type RunResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
 export interface RunOutcome {
-  rows: ResultRow[];
+  rows: Row[];
   changedCount: number;
   feedUrl?: string;
   downloadedFiles: string[];
   result: RunResult;
-  /** Failures and warnings, in the order they happened. */
+  /** Failures, what stopped the run first at the top; then warnings. */
   errors: Msg[];
   warnings: Msg[];
   /** Requests sent, for the log. */
   requests: number;
+  /** Whether rows are `show`'s (views, listed, deprecated, published, source). */
+  show: boolean;
+  /** Set when the run stopped before it reached the feed (bad input): no table is printed. */
+  noTable?: boolean;
 }
 
 export function describeState(s: VersionState | null): string {
@@ -37,39 +37,71 @@ export function describeState(s: VersionState | null): string {
   return parts.filter(Boolean).join(', ');
 }
 
-const headings = ['Package', 'Version', 'Before', 'After', 'Outcome'];
+const changeHeadings = ['Package', 'Version', 'Before', 'After', 'Outcome'];
+const showHeadings = ['Package', 'Version', 'Views', 'Listed', 'Deprecated', 'Published', 'Source'];
 
-function cells(r: ResultRow): string[] {
-  return [r.package, r.version, describeState(r.before), describeState(r.after), r.outcome];
+const yesNo = (v: boolean | null) => (v === null ? '-' : v ? 'yes' : 'no');
+const date = (iso: string | null) => (iso ? iso.slice(0, 10) : '-');
+
+function cells(r: Row, show: boolean): string[] {
+  if (!show) return [r.package, r.version, describeState(r.before), describeState(r.after), r.outcome];
+  const s = r.before;
+  return [r.package, r.version, s ? s.views.map((v) => `@${v}`).join(' ') : '', yesNo(s?.listed ?? null), s?.deprecated ?? '-', date(r.published), r.source];
 }
 
-/** The table for the log, in aligned columns. */
-export function textTable(rows: ResultRow[]): string {
-  const body = rows.map(cells);
-  const widths = headings.map((h, i) => Math.max(h.length, ...body.map((c) => c[i].length)));
+export function headings(show: boolean): string[] {
+  return show ? showHeadings : changeHeadings;
+}
+
+/** The table for the log, in aligned columns, every cell one safe line. */
+export function textTable(rows: Row[], show: boolean): string {
+  const body = rows.map((r) => cells(r, show).map(inline));
+  const h = headings(show);
+  const widths = h.map((x, i) => Math.max(x.length, ...body.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(headings), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return [line(h), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
-const md = (s: string) => s.replace(/\|/g, '\\|');
+/** How many rows have each outcome. */
+export function countOutcomes(rows: Row[]): Record<Outcome, number> {
+  const out: Record<Outcome, number> = { changed: 0, unchanged: 0, planned: 0, downloaded: 0, failed: 0 };
+  for (const r of rows) out[r.outcome]++;
+  return out;
+}
 
-/** The same table as Markdown, for the run's summary tab. */
-export function markdownSummary(title: string, rows: ResultRow[], notes: string[]): string {
-  const out = [`### ${md(title)}`, ''];
+/** The line of counts under a table. */
+export function countsLine(rows: Row[], show: boolean): string {
+  if (show) return `${rows.length} version(s) of ${new Set(rows.map((r) => r.package.toLowerCase())).size} package(s).`;
+  const c = countOutcomes(rows);
+  const parts = (Object.keys(c) as Outcome[]).filter((k) => c[k] > 0).map((k) => `${c[k]} ${k}`);
+  return `${rows.length} version(s): ${parts.length ? parts.join(', ') : 'none'}.`;
+}
+
+/** The same table as Markdown, for the run's summary tab; `notes` are formatted messages. */
+export function markdownSummary(title: string, rows: Row[], show: boolean, notes: string[]): string {
+  const out = [`### ${cell(title)}`, ''];
   if (rows.length) {
-    out.push(`| ${headings.join(' | ')} |`, `|${headings.map(() => '---').join('|')}|`);
-    for (const r of rows) out.push(`| ${cells(r).map((c) => md(c) || ' ').join(' | ')} |`);
+    const h = headings(show);
+    out.push(`| ${h.join(' | ')} |`, `|${h.map(() => '---').join('|')}|`);
+    for (const r of rows) out.push(`| ${cells(r, show).map((c) => cell(c) || ' ').join(' | ')} |`);
   } else {
     out.push('No versions were selected.');
   }
-  if (notes.length) out.push('', ...notes.map((n) => `- ${md(n)}`));
+  out.push('', countsLine(rows, show));
+  if (notes.length) out.push('', ...notes.map((n) => `- ${cell(n)}`));
   return `${out.join('\n')}\n`;
 }
 
-/** The result JSON: an array sorted by package, then version (in the protocol's order). */
-export function sortRows(rows: ResultRow[], compare: (a: string, b: string) => number): ResultRow[] {
+/** The result file's objects, in the contract's key order. */
+export function resultObjects(rows: Row[]): object[] {
+  return rows.map((r) => ({ package: r.package, version: r.version, before: r.before, after: r.after, outcome: r.outcome, published: r.published, source: r.source }));
+}
+
+/** Sorted by package, then version in the protocol's order. */
+export function sortRows(rows: Row[], compare: (a: string, b: string) => number): Row[] {
   return [...rows].sort((a, b) => {
-    const byName = a.package.toLowerCase() < b.package.toLowerCase() ? -1 : a.package.toLowerCase() > b.package.toLowerCase() ? 1 : 0;
-    return byName || compare(a.version, b.version);
+    const x = a.package.toLowerCase();
+    const y = b.package.toLowerCase();
+    return (x < y ? -1 : x > y ? 1 : 0) || compare(a.version, b.version);
   });
 }

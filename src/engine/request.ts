@@ -1,11 +1,15 @@
 import { ActionKey, Protocol, findProtocol, supports } from '../protocols';
-import { UserError } from './messages';
+import { badInput } from './failures';
+import { msg } from './messages';
 
 /** The task's inputs as strings, as a pipeline or a command line gives them. */
-export type Inputs = Partial<Record<
-  | 'action' | 'feed' | 'packageType' | 'packages' | 'version' | 'view' | 'sourceView' | 'prerelease'
-  | 'keepLatest' | 'olderThanDays' | 'deprecateMessage' | 'downloadDirectory' | 'dryRun' | 'maxVersions'
-  | 'failOnNoMatch' | 'waitSeconds', string>>;
+export const inputNames = [
+  'action', 'feed', 'packageType', 'packages', 'packageFiles', 'version', 'view', 'sourceView', 'exceptView', 'source',
+  'prerelease', 'keepLatest', 'olderThanDays', 'deprecateMessage', 'downloadDirectory', 'dryRun', 'maxVersions',
+  'failOnNoMatch', 'waitSeconds',
+] as const;
+export type InputName = (typeof inputNames)[number];
+export type Inputs = Partial<Record<InputName, string>>;
 
 export const actions: readonly ActionKey[] = [
   'promote', 'unlist', 'relist', 'deprecate', 'undeprecate', 'delete', 'restore', 'permanentDelete', 'download', 'show',
@@ -20,8 +24,9 @@ export interface FeedRef {
 }
 
 export interface Selector {
-  /** 1-based line of the `packages` input. */
+  /** 1-based line of the `packages` (or `packageFiles`) input. */
   line: number;
+  /** The line as written, or the package file it was read from. */
   text: string;
   name: string;
   glob: boolean;
@@ -29,14 +34,22 @@ export interface Selector {
   version: string;
 }
 
+export type Prerelease = 'include' | 'exclude' | 'only';
+export type Source = 'any' | 'local' | 'upstream';
+
 export interface Request {
   action: ActionKey;
   feed: FeedRef;
   protocol: Protocol;
+  /** From `packages`; empty when `packageFiles` gives them (the adapter reads the files into selectors). */
   selectors: Selector[];
+  /** The `packageFiles` lines (paths or globs), for the adapter to read. */
+  packageFiles: string[];
   view?: string;
   sourceView?: string;
-  prerelease: 'include' | 'exclude' | 'only';
+  exceptView?: string;
+  source: Source;
+  prerelease: Prerelease;
   keepLatest: number;
   olderThanDays: number;
   deprecateMessage: string;
@@ -49,30 +62,35 @@ export interface Request {
 
 /** Validates the inputs; every problem found here fails the run before any request. */
 export function parseRequest(inputs: Inputs, defaults: { downloadDirectory: string }): Request {
-  const action = oneOf('action', inputs.action ?? 'promote', actions) as ActionKey;
+  const action = oneOf('action', inputs.action ?? 'promote', actions);
   const typeText = (inputs.packageType ?? 'nuget').trim() || 'nuget';
   const protocol = findProtocol(typeText);
-  if (!protocol) throw new UserError('BadPackageType', typeText);
-  if (!supports(protocol, action)) {
-    throw new UserError('ActionNotSupported', action, protocol.displayName, supported(protocol));
-  }
+  if (!protocol) throw badInput(msg('BadPackageType', typeText));
+  if (!supports(protocol, action)) throw badInput(msg('ActionNotSupported', action, protocol.displayName, supported(protocol)));
   const feedText = (inputs.feed ?? '').trim();
-  if (!feedText) throw new UserError('InputRequired', 'feed');
+  if (!feedText) throw badInput(msg('InputRequired', 'feed'));
   const view = clean(inputs.view);
-  if (action === 'promote' && !view) throw new UserError('InputRequired', 'view');
+  if (action === 'promote' && !view) throw badInput(msg('InputRequired', 'view'));
   const deprecateMessage = inputs.deprecateMessage ?? '';
-  if (action === 'deprecate' && !deprecateMessage.trim()) throw new UserError('InputRequired', 'deprecateMessage');
+  if (action === 'deprecate' && !deprecateMessage.trim()) throw badInput(msg('InputRequired', 'deprecateMessage'));
   const version = (inputs.version ?? '').trim();
-  const selectors = parseSelectors(inputs.packages ?? '', version, protocol);
-  if (selectors.length === 0) throw new UserError('InputRequired', 'packages');
+  const packageFiles = lines(inputs.packageFiles ?? '').map((l) => l.text);
+  const hasPackages = lines(inputs.packages ?? '').length > 0;
+  if (packageFiles.length && hasPackages) throw badInput(msg('BothPackagesAndFiles'));
+  if (packageFiles.length && !protocol.files) throw badInput(msg('PackageFilesNotForType', protocol.displayName));
+  const selectors = packageFiles.length ? [] : parseSelectors(inputs.packages ?? '', version, protocol);
+  if (!selectors.length && !packageFiles.length) throw badInput(msg('NoPackagesOrFiles'));
   return {
     action,
     feed: parseFeed(feedText),
     protocol,
     selectors,
+    packageFiles,
     view: view ? stripAt(view) : undefined,
-    sourceView: clean(inputs.sourceView) ? stripAt(clean(inputs.sourceView)!) : undefined,
-    prerelease: oneOf('prerelease', inputs.prerelease ?? 'include', ['include', 'exclude', 'only']) as Request['prerelease'],
+    sourceView: viewInput(inputs.sourceView),
+    exceptView: viewInput(inputs.exceptView),
+    source: oneOf('source', inputs.source ?? 'any', ['any', 'local', 'upstream'] as const),
+    prerelease: oneOf('prerelease', inputs.prerelease ?? 'include', ['include', 'exclude', 'only'] as const),
     keepLatest: count('keepLatest', inputs.keepLatest, 0),
     olderThanDays: count('olderThanDays', inputs.olderThanDays, 0),
     deprecateMessage: action === 'undeprecate' ? '' : deprecateMessage,
@@ -90,11 +108,31 @@ export function supported(protocol: Protocol): string {
 
 export function parseFeed(text: string): FeedRef {
   const slash = text.indexOf('/');
-  if (slash < 0) return { text, project: undefined, feed: text };
+  if (slash < 0) return { text, project: undefined, feed: checkSegment(text, text) };
   const project = text.slice(0, slash).trim();
   const feed = text.slice(slash + 1).trim();
-  if (!feed || feed.includes('/')) throw new UserError('BadFeed', text);
-  return { text, project: project || null, feed };
+  if (!feed || feed.includes('/')) throw badInput(msg('BadFeed', text));
+  return { text, project: project ? checkSegment(project, text) : null, feed: checkSegment(feed, text) };
+}
+
+/** A feed or project name is one path segment: `.`, `..` and backslashes would be path syntax. */
+function checkSegment(segment: string, text: string): string {
+  if (segment === '.' || segment === '..' || segment.includes('\\') || /[\u0000-\u001f]/.test(segment)) throw badInput(msg('BadFeed', text));
+  return segment;
+}
+
+interface Line { line: number; text: string }
+
+/** One item a line, `;` separating too; blank lines and `#` comments skipped. */
+function lines(text: string): Line[] {
+  const out: Line[] = [];
+  text.split(/\r\n|\r|\n/).forEach((lineText, index) => {
+    for (const part of lineText.split(';')) {
+      const item = part.trim();
+      if (item && !item.startsWith('#')) out.push({ line: index + 1, text: item });
+    }
+  });
+  return out;
 }
 
 /**
@@ -102,25 +140,20 @@ export function parseFeed(text: string): FeedRef {
  * follows the last `@` that is not the first character (so `@scope/name@1.0` works).
  */
 export function parseSelectors(text: string, version: string, protocol: Protocol): Selector[] {
-  const out: Selector[] = [];
-  text.split(/\r?\n/).forEach((lineText, index) => {
-    for (const part of lineText.split(';')) {
-      const item = part.trim();
-      if (!item || item.startsWith('#')) continue;
-      const at = item.lastIndexOf('@');
-      const name = (at > 0 ? item.slice(0, at) : item).trim();
-      const own = at > 0 ? item.slice(at + 1).trim() : '';
-      const line = index + 1;
-      if (!name) throw new UserError('BadSelector', line, item, 'no package name');
-      if (at > 0 && !own) throw new UserError('BadSelector', line, item, 'nothing after the @: write a version, or leave out the @ to use the version input');
-      const reason = protocol.checkName(name);
-      if (reason) throw new UserError('BadSelector', line, item, reason);
-      const v = own || version;
-      if (!v) throw new UserError('NoVersion', line, item);
-      out.push({ line, text: item, name, glob: /[*?]/.test(name), version: v });
-    }
+  return lines(text).map(({ line, text: item }) => {
+    const at = item.lastIndexOf('@');
+    const name = (at > 0 ? item.slice(0, at) : item).trim();
+    const own = at > 0 ? item.slice(at + 1).trim() : '';
+    if (!name) throw badInput(msg('BadSelector', line, item, 'no package name'));
+    if (at > 0 && !own) throw badInput(msg('BadSelector', line, item, 'nothing after the @: write a version, or leave out the @ to use the version input'));
+    // Users of older promote tasks separate packages with commas; a name never holds one.
+    if (name.includes(',')) throw badInput(msg('CommaSeparatedPackages', line, item));
+    const reason = protocol.checkName(name);
+    if (reason) throw badInput(msg('BadSelector', line, item, reason));
+    const v = own || version;
+    if (!v) throw badInput(msg('NoVersion', line, item));
+    return { line, text: item, name, glob: /[*?]/.test(name), version: v };
   });
-  return out;
 }
 
 function clean(v: string | undefined): string | undefined {
@@ -128,21 +161,26 @@ function clean(v: string | undefined): string | undefined {
   return t ? t : undefined;
 }
 
+function viewInput(v: string | undefined): string | undefined {
+  const t = clean(v);
+  return t ? stripAt(t) : undefined;
+}
+
 function stripAt(v: string): string {
   return v.startsWith('@') ? v.slice(1) : v;
 }
 
-function oneOf(input: string, value: string, allowed: readonly string[]): string {
+function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
   const v = value.trim() || allowed[0];
   const found = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
-  if (!found) throw new UserError('BadChoice', input, v, allowed.join(', '));
+  if (!found) throw badInput(msg('BadChoice', input, v, allowed.join(', ')));
   return found;
 }
 
 function count(input: string, value: string | undefined, fallback: number): number {
   const v = (value ?? '').trim();
   if (!v) return fallback;
-  if (!/^\d+$/.test(v)) throw new UserError('BadNumber', input, v);
+  if (!/^\d{1,9}$/.test(v)) throw badInput(msg('BadNumber', input, v));
   return Number(v);
 }
 
@@ -151,5 +189,5 @@ function flag(input: string, value: string | undefined, fallback: boolean): bool
   if (!v) return fallback;
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw new UserError('BadBoolean', input, value ?? '');
+  throw badInput(msg('BadBoolean', input, value ?? ''));
 }

@@ -1,35 +1,52 @@
-import type { PackageVersionInfo } from '../azure/feeds';
+/**
+ * Selectors -> candidates: the contract's selection, steps 1 to 5, per selector line, with waiting
+ * for versions that are still being ingested. Reads the feed through FeedsPort only.
+ */
+import type { Protocol } from '../protocols';
 import type { VersionRule } from '../versions/types';
 import { VersionSelectorError } from '../versions/types';
-import { UserError } from './messages';
-import type { Request, Selector } from './request';
+import type { VersionState } from './actions';
+import { badInput } from './failures';
+import { Msg, msg } from './messages';
+import type { FeedLocation, FeedsPort, FeedView, PackageInfo, PackageVersionInfo, Platform } from './ports';
+import type { Prerelease, Request, Selector, Source } from './request';
 
 /** What a version selector means. */
 export type VersionMatcher =
   | { kind: 'latest' }
   | { kind: 'all' }
   | { kind: 'exact'; version: string }
-  | { kind: 'range'; test: (v: string) => boolean };
+  | { kind: 'range'; test: (v: string) => boolean }
+  | { kind: 'glob'; pattern: RegExp };
 
+/**
+ * `latest`, `*`, an exact version, a range or wildcard in the protocol's grammar; else, when it
+ * holds `*`, a glob over the version as the feed shows it; else an error naming the line.
+ */
 export function parseVersionSelector(s: Selector, rule: VersionRule): VersionMatcher {
   const text = s.version.trim();
   if (text.toLowerCase() === 'latest') return { kind: 'latest' };
   if (text === '*') return { kind: 'all' };
   if (rule.isValid(text)) return { kind: 'exact', version: text };
-  let test: ((v: string) => boolean) | null;
+  let test: ((v: string) => boolean) | null = null;
+  let reason = `not a ${rule.name} version, range or wildcard`;
   try {
     test = rule.parseRange(text);
   } catch (e) {
-    const reason = e instanceof VersionSelectorError ? e.reason : String(e);
-    throw new UserError('BadVersionSelector', s.line, s.text, text, reason);
+    reason = e instanceof VersionSelectorError ? e.reason : String(e);
   }
-  if (!test) throw new UserError('BadVersionSelector', s.line, s.text, text, `not a ${rule.name} version, range or wildcard`);
-  return { kind: 'range', test };
+  if (test) return { kind: 'range', test };
+  if (text.includes('*') && !/\s/.test(text)) return { kind: 'glob', pattern: globToRegExp(text) };
+  throw badInput(msg('BadVersionSelector', s.line, s.text, text, reason));
 }
 
 export interface Filters {
-  prerelease: Request['prerelease'];
-  sourceView?: string;
+  prerelease: Prerelease;
+  source: Source;
+  /** Keep only versions in this view now. */
+  sourceView?: FeedView;
+  /** Leave out versions in this view now. */
+  exceptView?: FeedView;
   keepLatest: number;
   olderThanDays: number;
   now: number;
@@ -37,46 +54,266 @@ export interface Filters {
 
 const day = 24 * 60 * 60 * 1000;
 
+const inView = (v: PackageVersionInfo, view: FeedView) =>
+  (v.views ?? []).some((x) => x.id.toLowerCase() === view.id.toLowerCase() || x.name.toLowerCase() === view.name.toLowerCase());
+
+/** Saved from an upstream source rather than published here. */
+export const isUpstream = (v: PackageVersionInfo): boolean => !!v.isCachedVersion || !!v.directUpstreamSourceId;
+
 /**
- * The contract's selection, for one package: filters (prerelease, sourceView), then the version
- * selector, then keepLatest, then olderThanDays. `matched` is what steps 1 to 3 left: a selector
- * that matched nothing is reported even where keepLatest or olderThanDays leave nothing to do.
+ * The contract's selection, for one package: filters (prerelease, source, sourceView, exceptView),
+ * then the version selector, then keepLatest, then olderThanDays. `matched` is what steps 1 to 3
+ * left: a selector that matched nothing is reported even where steps 4 and 5 leave nothing to do.
  */
-export function selectVersions(
-  versions: PackageVersionInfo[],
-  matcher: VersionMatcher,
-  rule: VersionRule,
-  f: Filters,
-): { matched: PackageVersionInfo[]; selected: PackageVersionInfo[] } {
-  const view = f.sourceView?.toLowerCase();
+export function selectVersions(versions: PackageVersionInfo[], matcher: VersionMatcher, rule: VersionRule, f: Filters): { matched: PackageVersionInfo[]; selected: PackageVersionInfo[] } {
   const filtered = versions.filter((v) => {
     const pre = rule.isPrerelease(v.version);
     if (f.prerelease === 'exclude' && pre) return false;
     if (f.prerelease === 'only' && !pre) return false;
-    if (view && !(v.views ?? []).some((x) => x.name.toLowerCase() === view || x.id.toLowerCase() === view)) return false;
+    if (f.source === 'local' && isUpstream(v)) return false;
+    if (f.source === 'upstream' && !isUpstream(v)) return false;
+    if (f.sourceView && !inView(v, f.sourceView)) return false;
+    if (f.exceptView && inView(v, f.exceptView)) return false;
     return true;
   });
   const desc = [...filtered].sort((a, b) => rule.compare(b.version, a.version));
-  let matched: PackageVersionInfo[];
-  switch (matcher.kind) {
-    case 'latest':
-      matched = desc.slice(0, 1);
-      break;
-    case 'all':
-      matched = desc;
-      break;
-    case 'exact': {
-      matched = desc.filter((v) => rule.compare(v.version, matcher.version) === 0);
-      break;
-    }
-    case 'range':
-      matched = desc.filter((v) => matcher.test(v.version));
-      break;
-  }
+  const matched = pick(desc, matcher, rule);
   let selected = matched.slice(f.keepLatest);
   if (f.olderThanDays > 0) {
     const cutoff = f.now - f.olderThanDays * day;
     selected = selected.filter((v) => v.publishDate !== undefined && Date.parse(v.publishDate) < cutoff);
   }
   return { matched, selected };
+}
+
+function pick(desc: PackageVersionInfo[], m: VersionMatcher, rule: VersionRule): PackageVersionInfo[] {
+  switch (m.kind) {
+    case 'latest':
+      return desc.slice(0, 1);
+    case 'all':
+      return desc;
+    case 'exact':
+      return desc.filter((v) => rule.compare(v.version, m.version) === 0);
+    case 'range':
+      return desc.filter((v) => m.test(v.version));
+    case 'glob':
+      return desc.filter((v) => m.pattern.test(v.version));
+  }
+}
+
+/** Glob with `*` and `?`, matched case-insensitively against the whole text. */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\/@:-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'is');
+}
+
+/** Levenshtein distance. */
+export function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The versions of a package that are live (not deleted) or, for the recycle bin, deleted. */
+export function versionsOf(p: PackageInfo, recycleBin: boolean): PackageVersionInfo[] {
+  return recycleBin ? p.versions : p.versions.filter((v) => !v.isDeleted);
+}
+
+/** The state of a listed version; `deleted` from where it was found or its own flag. */
+export function stateOf(v: PackageVersionInfo, protocol: Protocol, inRecycleBin: boolean): VersionState {
+  return {
+    views: (v.views ?? []).map((x) => x.name),
+    listed: protocol.hasListing ? v.isListed ?? true : null,
+    deleted: inRecycleBin || !!v.isDeleted,
+    deprecated: null,
+  };
+}
+
+/**
+ * The packages of one protocol in a feed (live, or the recycle bin's). Exact names are asked with
+ * `packageNameQuery`; globs and many names are found in one pass over the whole listing, page by
+ * page, keeping only the packages some selector wants.
+ */
+export class Catalog {
+  private wanted: { names: Set<string>; globs: RegExp[] } | undefined;
+  private pass: Promise<Map<string, PackageInfo>> | undefined;
+  private readonly queried = new Map<string, Promise<PackageInfo | undefined>>();
+  /** Pages the last full pass read: what a read-back through the listing costs. */
+  pages = 0;
+
+  constructor(
+    private readonly feeds: FeedsPort,
+    private readonly at: FeedLocation,
+    private readonly protocol: Protocol,
+    readonly recycleBin: boolean,
+  ) {}
+
+  /** Reads the listing once for these selectors, when that is cheaper than one query per name. */
+  prepare(selectors: { name: string; glob: boolean }[]): void {
+    if (!selectors.some((s) => s.glob) && selectors.length <= 10) return;
+    const names = new Set(selectors.filter((s) => !s.glob).map((s) => this.protocol.normalizeName(s.name)));
+    const globs = selectors.filter((s) => s.glob).flatMap((s) => [globToRegExp(s.name), globToRegExp(this.protocol.normalizeName(s.name))]);
+    this.wanted = { names, globs };
+    this.pass = undefined;
+    // Started now, awaited later: a failure is seen where it is awaited.
+    this.fullPass().catch(() => undefined);
+  }
+
+  private fullPass(): Promise<Map<string, PackageInfo>> {
+    this.pass ??= (async () => {
+      const kept = new Map<string, PackageInfo>();
+      const w = this.wanted!;
+      let pages = 0;
+      for await (const page of this.feeds.packagePages(this.at, this.protocol, { recycleBin: this.recycleBin })) {
+        pages++;
+        for (const p of page) {
+          const key = this.protocol.normalizeName(p.name);
+          if (w.names.has(key) || w.globs.some((g) => g.test(p.name) || g.test(key))) kept.set(key, p);
+        }
+      }
+      this.pages = pages;
+      return kept;
+    })();
+    return this.pass;
+  }
+
+  async byName(name: string): Promise<PackageInfo | undefined> {
+    const key = this.protocol.normalizeName(name);
+    if (this.wanted?.names.has(key)) return (await this.fullPass()).get(key);
+    let found = this.queried.get(key);
+    if (!found) {
+      // The query is a part of the name that every spelling the server takes for it contains
+      // (`package` for PyPI's my_package, which finds My-Package); the answer is then compared the
+      // way the server compares names.
+      found = this.query(this.protocol.nameQuery(name), (p) => this.protocol.normalizeName(p.name) === key).then((ps) => ps[0]);
+      this.queried.set(key, found);
+    }
+    return found;
+  }
+
+  /** Packages whose name, or whose name in the form the server compares, the glob matches (`my_*` finds PyPI's `My-Package`). */
+  async glob(pattern: string): Promise<PackageInfo[]> {
+    if (!this.wanted) this.prepare([{ name: pattern, glob: true }]);
+    const re = globToRegExp(pattern);
+    const normalized = globToRegExp(this.protocol.normalizeName(pattern));
+    return [...(await this.fullPass()).values()].filter((p) => re.test(p.name) || normalized.test(this.protocol.normalizeName(p.name)));
+  }
+
+  private async query(nameQuery: string | undefined, keep: (p: PackageInfo) => boolean): Promise<PackageInfo[]> {
+    const out: PackageInfo[] = [];
+    for await (const page of this.feeds.packagePages(this.at, this.protocol, { recycleBin: this.recycleBin, nameQuery })) {
+      for (const p of page) if (keep(p)) out.push(p);
+    }
+    return out;
+  }
+
+  /** Forget what was read (while waiting for a version). */
+  forget(name: string): void {
+    this.queried.delete(this.protocol.normalizeName(name));
+    this.pass = undefined;
+  }
+
+  /** The names closest to `name`, for a "package not found" message: one pass keeping names only. */
+  async closest(name: string, max = 3): Promise<string[]> {
+    const target = name.toLowerCase();
+    const scored: { name: string; d: number }[] = [];
+    for await (const page of this.feeds.packagePages(this.at, this.protocol, { recycleBin: this.recycleBin })) {
+      for (const p of page) scored.push({ name: p.name, d: distance(target, p.name.toLowerCase()) });
+      scored.sort((a, b) => a.d - b.d || a.name.localeCompare(b.name));
+      scored.length = Math.min(scored.length, max);
+    }
+    return scored.map((x) => x.name);
+  }
+}
+
+/** One selected version, with its state now. */
+export interface Candidate {
+  name: string;
+  version: string;
+  before: VersionState;
+  published?: string;
+  source: 'local' | 'upstream';
+}
+
+export interface SelectDeps {
+  feeds: FeedsPort;
+  platform: Platform;
+  at: FeedLocation;
+  protocol: Protocol;
+  /** Where the action selects from, and the other side (for delete of what is deleted, restore of what is live). */
+  catalog: Catalog;
+  other: Catalog;
+  /** Whether an exact version found on the other side counts as done (unchanged). */
+  doneWhenElsewhere: boolean;
+}
+
+function candidate(p: PackageInfo, v: PackageVersionInfo, protocol: Protocol, inRecycleBin: boolean): Candidate {
+  return { name: p.name, version: v.version, before: stateOf(v, protocol, inRecycleBin), published: v.publishDate, source: isUpstream(v) ? 'upstream' : 'local' };
+}
+
+/** Steps 1 to 5 of the contract's selection for one selector line; waits for an exact version while waitSeconds allows. */
+export async function selectOne(
+  d: SelectDeps,
+  req: Pick<Request, 'waitSeconds'>,
+  s: Selector,
+  matcher: VersionMatcher,
+  filters: Filters,
+): Promise<{ candidates: Candidate[]; problem?: Msg }> {
+  const { protocol, catalog, other, platform } = d;
+  const rule = protocol.versionRule;
+  const deadline = platform.now() + req.waitSeconds * 1000;
+  for (let pause = 1000; ; pause = Math.min(pause * 2, 10_000)) {
+    const packages = s.glob ? await catalog.glob(s.name) : [await catalog.byName(s.name)].filter((p): p is PackageInfo => !!p);
+    const candidates: Candidate[] = [];
+    let matched = 0;
+    for (const p of packages) {
+      const r = selectVersions(versionsOf(p, catalog.recycleBin), matcher, rule, filters);
+      matched += r.matched.length;
+      for (const v of r.selected) candidates.push(candidate(p, v, protocol, catalog.recycleBin));
+    }
+    if (matched > 0) return { candidates };
+    if (matcher.kind === 'exact') {
+      // An exact version that exists but the filters leave out will not turn up by waiting.
+      const exists = packages.some((p) => versionsOf(p, catalog.recycleBin).some((v) => rule.compare(v.version, matcher.version) === 0));
+      if (!exists) {
+        // Already where the action would take it: deleted for delete, live for restore.
+        if (d.doneWhenElsewhere) {
+          const p = await other.byName(s.name);
+          const v = p && versionsOf(p, other.recycleBin).find((x) => rule.compare(x.version, matcher.version) === 0);
+          if (p && v) return { candidates: [candidate(p, v, protocol, other.recycleBin)] };
+        }
+        const left = deadline - platform.now();
+        if (left > 0) {
+          platform.info(msg('Waiting', s.name, matcher.version, Math.ceil(left / 1000)));
+          await platform.sleep(Math.min(pause, left));
+          catalog.forget(s.name);
+          other.forget(s.name);
+          continue;
+        }
+      }
+    }
+    return { candidates: [], problem: await noMatch(d, s, packages) };
+  }
+}
+
+async function noMatch(d: SelectDeps, s: Selector, packages: PackageInfo[]): Promise<Msg> {
+  const { catalog, other } = d;
+  if (!s.glob && packages.length === 0) {
+    if (catalog.recycleBin && (await other.byName(s.name))) return msg('PackageNotInRecycleBin', s.line, s.text);
+    const found = (await Promise.all([catalog.closest(s.name), other.closest(s.name)])).flat();
+    const closest = [...new Set(found)].sort((a, b) => distance(s.name.toLowerCase(), a.toLowerCase()) - distance(s.name.toLowerCase(), b.toLowerCase())).slice(0, 3);
+    return msg('PackageNotFound', s.line, s.text, closest.length ? closest.join(', ') : '(none)');
+  }
+  if (packages.length === 0) return msg('GlobNoMatch', s.line, s.text);
+  const versions = packages.flatMap((p) => versionsOf(p, catalog.recycleBin).map((v) => v.version));
+  const shown = versions.slice(0, 10).join(', ') + (versions.length > 10 ? ', …' : '');
+  return msg('NoVersionMatch', s.line, s.text, s.version, shown || '(none)');
 }

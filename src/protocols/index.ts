@@ -44,6 +44,7 @@ const nuget: Protocol = {
   checkName: checkPlain,
   contentPath: (name, version) => `nuget/packages/${enc(name)}/versions/${enc(version)}/content`,
   downloadFileName: (name, version) => `${name}.${version}.nupkg`,
+  files: true,
   hasListing: true,
   hasDeprecation: false,
   actions: {
@@ -83,6 +84,7 @@ const npm: Protocol = {
     const p = npmParts(name);
     return p.scope !== undefined ? `${p.scope}-${p.name}-${version}.tgz` : `${p.name}-${version}.tgz`;
   },
+  files: true,
   hasListing: false,
   hasDeprecation: true,
   actions: {
@@ -104,6 +106,7 @@ const pypi: Protocol = {
   normalizeName: pep503,
   nameQuery: longestRun(/[-_.]+/),
   checkName: checkPlain,
+  files: true,
   hasListing: false,
   hasDeprecation: false,
   actions: lifecycle(),
@@ -134,6 +137,7 @@ const maven: Protocol = {
   normalizeName: exact,
   nameQuery: wholeName,
   checkName: checkMaven,
+  files: true,
   hasListing: false,
   hasDeprecation: false,
   actions: lifecycle(),
@@ -151,6 +155,7 @@ const upack: Protocol = {
   normalizeName: caseInsensitive,
   nameQuery: wholeName,
   checkName: checkPlain,
+  files: false,
   hasListing: false,
   hasDeprecation: false,
   actions: lifecycle(),
@@ -169,6 +174,7 @@ const cargo: Protocol = {
   normalizeName: cargoName,
   nameQuery: longestRun(/[-_]+/),
   checkName: checkPlain,
+  files: true,
   hasListing: true,
   hasDeprecation: false,
   actions: {

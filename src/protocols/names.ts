@@ -1,3 +1,5 @@
+import { badInput } from '../engine/failures';
+import { msg } from '../engine/messages';
 /** Name rules the servers apply when they compare package names. */
 
 export const caseInsensitive = (name: string): string => name.toLowerCase();
@@ -40,7 +42,17 @@ export function mavenParts(name: string): { group: string; artifact: string } {
   return { group: name.slice(0, i), artifact: name.slice(i + 1) };
 }
 
-export const enc = encodeURIComponent;
+/**
+ * A name or version as one URL path segment: everything but unreserved characters percent-encoded
+ * (`/`, `\\`, `?`, `#`, `%` included), and the names that are path syntax even when encoded (`.`,
+ * `..`, empty) refused, so a request never leaves the organization's URL.
+ */
+export function segment(value: string, what = 'name'): string {
+  if (value === '' || /^(\.|%2e){1,2}$/i.test(value)) throw badInput(msg('UnsafeName', what, value, 'the feed or the inputs'));
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export const enc = (value: string): string => segment(value);
 
 /**
  * For names whose separators vary between spellings (PyPI's `-`, `_`, `.`; Cargo's `-`, `_`): the

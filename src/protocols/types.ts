@@ -59,6 +59,8 @@ export interface Protocol {
   downloadFileName?(name: string, version: string): string;
   /** One item of a batch request. */
   batchItem(name: string, version: string): Record<string, string>;
+  /** Whether the protocol has package files (`packageFiles`) that name and version can be read from. */
+  files: boolean;
   /** Whether versions carry a listed flag the task can change (NuGet, Cargo). */
   hasListing: boolean;
   /** Whether versions carry a deprecation message (npm). */

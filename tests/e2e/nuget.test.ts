@@ -284,10 +284,10 @@ describe('e2e nuget: feeds and views by name and id', function () {
     assert.equal(s.result?.status, 'Succeeded', s.stdout);
   });
 
-  it('a feed or view that does not exist names the ones that do', async () => {
-    let r = await runTask(h.emu, { action: 'show', feed: 'Fabrikam/nope', packages: 'A', version: '*' });
+  it('a feed or view that does not exist names the closest ones that do', async () => {
+    let r = await runTask(h.emu, { action: 'show', feed: 'Fabrikam/internl', packages: 'A', version: '*' });
     assert.equal(r.result?.status, 'Failed');
-    assert.match(r.result!.message, /nope.*Fabrikam\/internal/);
+    assert.match(r.result!.message, /internl.*Closest feeds it can see: Fabrikam\/internal,/);
     r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Staging' });
     assert.equal(r.result?.status, 'Failed');
     assert.match(r.result!.message, /Staging.*Prerelease/);

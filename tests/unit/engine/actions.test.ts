@@ -3,7 +3,8 @@ import { ActionContext, actionDefs, VersionState } from '../../../src/engine/act
 
 const live: VersionState = { views: ['Local', 'Prerelease'], listed: true, deleted: false, deprecated: null };
 const binned: VersionState = { ...live, deleted: true };
-const ctx = (action: ActionContext['action'], extra: Partial<ActionContext> = {}): ActionContext => ({ action, message: '', ...extra });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const ctx = (action: ActionContext['action'], extra: Record<string, unknown> = {}): any => ({ action, message: '', ...extra });
 const release = { id: 'r-id', name: 'Release' };
 
 describe('engine: what each action plans', () => {
@@ -50,6 +51,14 @@ describe('engine: what each action plans', () => {
     assert.deepEqual(owner, ['delete', 'restore', 'permanentDelete']);
     const contributor = Object.entries(actionDefs).filter(([, d]) => d.role === 'contributor').map(([k]) => k);
     assert.deepEqual(contributor, ['promote', 'unlist', 'relist', 'deprecate', 'undeprecate']);
-    assert.deepEqual(Object.entries(actionDefs).filter(([, d]) => !d.changes).map(([k]) => k), ['download', 'show']);
+    assert.deepEqual(Object.entries(actionDefs).filter(([, d]) => d.kind !== 'change').map(([k]) => k), ['download', 'show']);
+  });
+
+  it('every changing action has both its single and batch requests', () => {
+    assert.deepEqual(actionDefs.promote.single(ctx('promote', { view: release })), { kind: 'update', body: { views: { op: 'add', path: '/views/-', value: 'r-id' } } });
+    assert.deepEqual(actionDefs.promote.batch.data(ctx('promote', { view: release })), { viewId: 'r-id' });
+    assert.deepEqual(actionDefs.undeprecate.single(ctx('undeprecate')), { kind: 'update', body: { deprecateMessage: '' } });
+    assert.deepEqual(actionDefs.restore.single(ctx('restore')), { kind: 'restore' });
+    assert.equal(actionDefs.permanentDelete.batch.recycleBin, true);
   });
 });

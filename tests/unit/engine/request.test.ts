@@ -1,18 +1,19 @@
 import * as assert from 'node:assert/strict';
-import { UserError } from '../../../src/engine/messages';
+import { FailureError } from '../../../src/engine/failures';
+import type { Msg } from '../../../src/engine/messages';
 import { parseFeed, parseRequest, parseSelectors } from '../../../src/engine/request';
 import { protocols } from '../../../src/protocols';
 
 const defaults = { downloadDirectory: '/agent/_work/1/s' };
 const base = { feed: 'Fabrikam/internal', packages: 'Contoso.Core', version: '1.0.0', view: 'Release' };
 
-function failsWith(fn: () => unknown, key: string): UserError {
+function failsWith(fn: () => unknown, key: string): { message_: Msg } {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof UserError, `expected UserError, got ${String(e)}`);
-    assert.equal(e.message_.key, key);
-    return e;
+    assert.ok(e instanceof FailureError && e.failure.kind === 'badInput', `expected bad input, got ${String(e)}`);
+    assert.equal(e.failure.message.key, key);
+    return { message_: e.failure.message };
   }
   assert.fail(`expected ${key}`);
 }

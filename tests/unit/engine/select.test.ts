@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { PackageVersionInfo } from '../../../src/azure/feeds';
-import { UserError } from '../../../src/engine/messages';
+import type { PackageVersionInfo } from '../../../src/engine/ports';
+import { FailureError } from '../../../src/engine/failures';
 import { parseSelectors } from '../../../src/engine/request';
-import { Filters, parseVersionSelector, selectVersions } from '../../../src/engine/select';
-import { globToRegExp, distance } from '../../../src/engine/resolve';
+import { distance, Filters, globToRegExp, parseVersionSelector, selectVersions } from '../../../src/engine/select';
 import { protocols } from '../../../src/protocols';
 
 const now = Date.parse('2026-06-01T00:00:00Z');
@@ -14,7 +13,8 @@ const v = (version: string, age = 1, views: string[] = ['Local']): PackageVersio
   views: views.map((name) => ({ id: `id-${name}`, name })),
 });
 const nugetVersions = [v('1.0.0', 100), v('1.1.0', 50, ['Local', 'Prerelease']), v('1.2.0-beta.1', 20, ['Local', 'Prerelease']), v('2.0.0', 5, ['Local', 'Prerelease', 'Release']), v('1.10.0', 30)];
-const filters: Filters = { prerelease: 'include', keepLatest: 0, olderThanDays: 0, now };
+const filters: Filters = { prerelease: 'include', source: 'any', keepLatest: 0, olderThanDays: 0, now };
+const view = (name: string) => ({ id: `id-${name}`, name });
 
 function pick(selector: string, f: Partial<Filters> = {}, list = nugetVersions, protocol = protocols.nuget) {
   const [s] = parseSelectors(`${protocol.key === 'maven' ? 'g:a' : 'X'}@${selector}`, '', protocol);
@@ -46,8 +46,8 @@ describe('engine: version selection', () => {
   });
 
   it('sourceView keeps only versions in that view now', () => {
-    assert.deepEqual(pick('*', { sourceView: 'Prerelease' }).selected, ['2.0.0', '1.2.0-beta.1', '1.1.0']);
-    assert.deepEqual(pick('latest', { sourceView: 'prerelease' }).selected, ['2.0.0']);
+    assert.deepEqual(pick('*', { sourceView: view('Prerelease') }).selected, ['2.0.0', '1.2.0-beta.1', '1.1.0']);
+    assert.deepEqual(pick('latest', { sourceView: view('prerelease') }).selected, ['2.0.0']);
   });
 
   it('keepLatest leaves out the N highest of what the selector picked; matched still counts them', () => {
@@ -74,7 +74,7 @@ describe('engine: version selection', () => {
 
   it('a malformed selector is an error naming its line', () => {
     const [s] = parseSelectors('\nX@[1.0,', '', protocols.nuget);
-    assert.throws(() => parseVersionSelector(s, protocols.nuget.versionRule), (e: unknown) => e instanceof UserError && e.message_.key === 'BadVersionSelector' && e.message_.args[0] === 2);
+    assert.throws(() => parseVersionSelector(s, protocols.nuget.versionRule), (e: unknown) => e instanceof FailureError && e.failure.kind === 'badInput' && e.failure.message.key === 'BadVersionSelector' && e.failure.message.args[0] === 2);
   });
 });
 

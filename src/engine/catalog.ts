@@ -1,0 +1,116 @@
+// Generated from task.json by scripts/messages.js: edit task.json, then run `npm run build`.
+/* eslint-disable */
+
+/** The message texts, as task.json has them. */
+export const texts = {
+  BadPackageType: "packageType '%s' is not one of nuget, npm, pypi, maven, upack, cargo.",
+  ActionNotSupported: "The action '%s' is not available for %s packages; they support: %s.",
+  InputRequired: "The input '%s' is required for this action.",
+  BadFeed: "feed '%s' is not a feed name, 'project/feed' or '/feedId'.",
+  BadSelector: "packages, line %s ('%s'): %s.",
+  NoVersion: "packages, line %s ('%s') names no version and the 'version' input is empty. Add '@<version>' to the line or set 'version' (an exact version, latest, * or a range).",
+  BadChoice: "The input '%s' has the value '%s'; it must be one of: %s.",
+  BadNumber: "The input '%s' has the value '%s'; it must be a whole number, 0 or more.",
+  BadBoolean: "The input '%s' has the value '%s'; it must be true or false.",
+  ProtocolNotOnServer: "%s packages are not available on this Azure DevOps Server; it serves: %s.",
+  FeedNotFound: "Feed '%s' was not found, or this identity cannot see it. Closest feeds it can see: %s. Write a project feed as 'project/feed'.",
+  FeedAmbiguous: "More than one feed is named '%s'. Write one of these in the 'feed' input: %s.",
+  ViewNotFound: "View '%s' was not found in feed %s. Its views are: %s.",
+  PackageNotFound: "packages, line %s ('%s'): no such package in the feed. Closest names: %s.",
+  GlobNoMatch: "packages, line %s ('%s'): the pattern matches no package in the feed.",
+  NoVersionMatch: "packages, line %s ('%s'): no version matches '%s' after the prerelease, source, sourceView and exceptView filters. Versions there: %s.",
+  BadVersionSelector: "packages, line %s ('%s'): the version selector '%s' is not valid: %s.",
+  TooManyVersions: "This run would change %s versions, more than maxVersions (%s). Nothing was changed. Narrow the selection, or raise maxVersions (0 means no limit) if that many is intended; dryRun: true shows the plan.",
+  DryRun: "Dry run: %s version(s) would change. No request that changes anything was sent.",
+  Applying: "Changing %s version(s) in %s request(s).",
+  VersionFailed: "%s %s did not reach its target state; read it back in the feed and run again.",
+  Waiting: "%s %s is not in the feed yet; looking again (up to %s more second(s)).",
+  Downloaded: "Downloaded %s %s to %s (%s bytes).",
+  DownloadFailed: "Could not download %s %s: %s",
+  AuthFailed: "Authentication failed at %s (status %s: %s). The token is missing, expired or not accepted. In YAML pipelines the job's token is used automatically; with a 'connection', renew its personal access token (it needs Packaging read, write and manage).",
+  Forbidden: "Permission denied: %s is needed to %s in feed %s (server: %s). In the feed's settings, Permissions, give '%s' (or '%s' for collection-scoped builds) that role; by default they only have Feed and Upstream Reader.",
+  HttpFailed: "%s %s answered %s: %s",
+  RetriesExhausted: "%s %s kept failing after %s attempts: %s. The service may be throttling or unavailable; run again later.",
+  LostAnswer: "%s %s: the answer was lost (%s) and the change could not be confirmed. Look at the version in the feed, then run the step again: versions already changed are left as they are.",
+  Unexpected: "Unexpected failure: %s",
+  FeedFound: "Feed %s (%s).",
+  ConnectionIncomplete: "The service connection '%s' has no URL or no personal access token.",
+  NoCollection: "System.TeamFoundationCollectionUri is not set: run this task in a pipeline, or give a 'connection'.",
+  NoToken: "The task received no access token for the job (the SystemVssConnection endpoint has none). Run it as a pipeline task, or give a 'connection' or an 'azureDevOpsServiceConnection'.",
+  ResultTooLarge: "The result (%s bytes) is larger than an output variable can carry; 'result' is empty. Read the JSON from resultFile: %s",
+  SummaryTitle: "Package lifecycle: %s %s packages in %s %s",
+  DryRunTag: "(dry run)",
+  LocationUnknown: "The location service at %s named no host for resource area %s. Check that the collection URL (or the service connection's URL) is an Azure DevOps organization with Azure Artifacts.",
+  PackageNotInRecycleBin: "packages, line %s ('%s'): the recycle bin holds no version of this package.",
+  CommaSeparatedPackages: "packages, line %s ('%s'): a comma does not separate packages (version ranges contain commas). Write one package a line, or separate them with ';'.",
+  BothPackagesAndFiles: "Give either 'packages' or 'packageFiles', not both.",
+  NoPackagesOrFiles: "The input 'packages' (or 'packageFiles') is required: name the packages, or the package files the build produced.",
+  PackageFileUnreadable: "Package file %s cannot be read: %s. Nothing was sent for any file.",
+  PackageFileWrongType: "Package file %s is a %s package, but packageType is %s. Nothing was sent for any file.",
+  PackageFilesNoMatch: "packageFiles, line %s ('%s'): no file matches.",
+  PackageFileRead: "%s: %s %s.",
+  PackageFilesNotForType: "%s packages have no package file form: use 'packages' instead of 'packageFiles'.",
+  BothConnections: "Give either 'connection' or 'azureDevOpsServiceConnection', not both.",
+  Unverified: "%s version(s) whose change the server accepted could not be read back (%s): they are reported changed, unverified.",
+  NotSent: "%s version(s) were not sent because of the failure above; they are unchanged.",
+  UnsafeName: "The %s '%s' (from %s) cannot be a path segment: '.', '..' and empty names are path syntax. Nothing was sent for it.",
+  UnsafeFile: "%s %s: the file name '%s' would be written outside %s; it was not downloaded.",
+  ForbiddenIdentity: "Permission denied: %s is needed to %s in feed %s, and the server says %s lacks it (%s). In the feed's settings, Permissions, give '%s' that role; by default build identities only have Feed and Upstream Reader.",
+} as const;
+
+/** How many arguments each message takes (its `%s` placeholders). */
+export interface Arity {
+  BadPackageType: 1;
+  ActionNotSupported: 3;
+  InputRequired: 1;
+  BadFeed: 1;
+  BadSelector: 3;
+  NoVersion: 2;
+  BadChoice: 3;
+  BadNumber: 2;
+  BadBoolean: 2;
+  ProtocolNotOnServer: 2;
+  FeedNotFound: 2;
+  FeedAmbiguous: 2;
+  ViewNotFound: 3;
+  PackageNotFound: 3;
+  GlobNoMatch: 2;
+  NoVersionMatch: 4;
+  BadVersionSelector: 4;
+  TooManyVersions: 2;
+  DryRun: 1;
+  Applying: 2;
+  VersionFailed: 2;
+  Waiting: 3;
+  Downloaded: 4;
+  DownloadFailed: 3;
+  AuthFailed: 3;
+  Forbidden: 6;
+  HttpFailed: 4;
+  RetriesExhausted: 4;
+  LostAnswer: 3;
+  Unexpected: 1;
+  FeedFound: 2;
+  ConnectionIncomplete: 1;
+  NoCollection: 0;
+  NoToken: 0;
+  ResultTooLarge: 2;
+  SummaryTitle: 4;
+  DryRunTag: 0;
+  LocationUnknown: 2;
+  PackageNotInRecycleBin: 2;
+  CommaSeparatedPackages: 2;
+  BothPackagesAndFiles: 0;
+  NoPackagesOrFiles: 0;
+  PackageFileUnreadable: 2;
+  PackageFileWrongType: 3;
+  PackageFilesNoMatch: 2;
+  PackageFileRead: 3;
+  PackageFilesNotForType: 1;
+  BothConnections: 0;
+  Unverified: 2;
+  NotSent: 1;
+  UnsafeName: 3;
+  UnsafeFile: 4;
+  ForbiddenIdentity: 6;
+}

@@ -1,0 +1,59 @@
+/** Every kind of failure in words that say what to do. The switch is exhaustive: a new kind does not compile until it is explained here. */
+import type { Role } from './actions';
+import type { Failure } from './failures';
+import { Msg, msg } from './messages';
+
+export interface ExplainContext {
+  action: string;
+  role: Role;
+  /** The feed as the run names it. */
+  feed: string;
+  /** For the 403 advice: the organization's and the pipeline project's names, when known. */
+  organization?: string;
+  project?: string;
+}
+
+const roleNames: Record<Role, string> = { reader: 'Feed Reader', contributor: 'Feed Publisher (Contributor)', owner: 'Feed Owner' };
+
+export function explain(f: Failure, c: ExplainContext): Msg {
+  switch (f.kind) {
+    case 'badInput':
+      return f.message;
+    case 'authentication':
+      return msg('AuthFailed', hostOf(f.url), f.status, f.detail || 'no detail');
+    case 'forbidden': {
+      const org = c.organization ?? '{Organization}';
+      if (f.identity) return msg('ForbiddenIdentity', roleNames[c.role], c.action, c.feed, f.identity, f.detail, f.identity);
+      const project = c.project ?? '{Project}';
+      return msg('Forbidden', roleNames[c.role], c.action, c.feed, f.detail || 'no detail', `${project} Build Service (${org})`, `Project Collection Build Service (${org})`);
+    }
+    case 'notFound':
+    case 'conflict':
+      return msg('HttpFailed', f.method, f.url, f.kind === 'notFound' ? 404 : 409, f.detail || 'no detail');
+    case 'refused':
+      return msg('HttpFailed', f.method, f.url, f.status, f.detail || 'no detail');
+    case 'transient': {
+      const asked = f.retryAfterMs !== undefined ? ` (Retry-After: ${Math.ceil(f.retryAfterMs / 1000)} s)` : '';
+      return msg('RetriesExhausted', f.method, f.url, f.attempts, trim(f.detail) + asked);
+    }
+    case 'lostAnswer':
+      return msg('LostAnswer', f.method, f.url, trim(f.detail));
+    case 'location':
+      return msg('LocationUnknown', f.collectionUrl, f.areaId);
+    case 'bug':
+      return msg('Unexpected', f.detail);
+  }
+}
+
+/** A failure in a few words, without a closing full stop (messages put it inside a sentence). */
+export function trim(text: string): string {
+  return text.replace(/[.\s]+$/, '') || 'no detail';
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

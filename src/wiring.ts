@@ -1,0 +1,103 @@
+/**
+ * The one place that builds the engine's ports from settings, for the pipeline task, the command
+ * line and the in-process tests alike, and turns inputs into an outcome.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { IRequestOptions } from 'typed-rest-client/Interfaces';
+import { Connection } from './azure/connection';
+import { FeedsClient } from './azure/feeds';
+import type { Credential, RetryPolicy } from './azure/http';
+import { badInput, failureOf } from './engine/failures';
+import { explain } from './engine/explain';
+import { msg } from './engine/messages';
+import type { FilesPort, Platform, Ports } from './engine/ports';
+import type { RunOutcome } from './engine/report';
+import { Inputs, parseRequest, Request } from './engine/request';
+import { run } from './engine/run';
+import { isPlainFileName } from './engine/run';
+
+export interface Settings {
+  collectionUrl: string;
+  credential: Credential;
+  server: 'services' | 'onPremises' | 'detect';
+  platform: Platform;
+  requestOptions?: IRequestOptions;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  /** The pipeline's project, for a bare feed name and the 403 advice. */
+  project?: { id?: string; name?: string };
+  organization?: string;
+  /** Where downloads go when `downloadDirectory` is empty, and what `packageFiles` are relative to. */
+  workingDirectory: string;
+  /** Reads `packageFiles` lines into `packages` selectors (adapter side: it reads files). */
+  packageFiles?: (request: Request) => Promise<Request>;
+  files?: FilesPort;
+}
+
+export function buildPorts(s: Settings): Ports {
+  const connection = new Connection({
+    collectionUrl: s.collectionUrl,
+    credential: s.credential,
+    server: s.server,
+    requestOptions: s.requestOptions,
+    timeoutMs: s.timeoutMs,
+    retry: s.retry,
+    sleep: s.platform.sleep,
+    debug: s.platform.debug,
+  });
+  return { feeds: new FeedsClient(connection), files: s.files ?? nodeFiles, platform: s.platform };
+}
+
+export interface Ran {
+  request?: Request;
+  outcome: RunOutcome;
+}
+
+/** Inputs in, outcome out; never throws. A request that does not parse stops before any request is sent. */
+export async function runInputs(inputs: Inputs, s: Settings): Promise<Ran> {
+  let request: Request;
+  const fail = (e: unknown) => stopped(explain(failureOf(e), { action: inputs.action ?? 'promote', role: 'reader', feed: inputs.feed ?? '' }));
+  try {
+    request = parseRequest(inputs, { downloadDirectory: s.workingDirectory });
+  } catch (e) {
+    return { outcome: fail(e) };
+  }
+  if (request.packageFiles.length) {
+    try {
+      if (!s.packageFiles) throw badInput(msg('PackageFilesNotForType', request.protocol.displayName));
+      request = await s.packageFiles(request);
+    } catch (e) {
+      // A problem with the files is a failed run, not a usage error: the request itself was valid.
+      return { request, outcome: fail(e) };
+    }
+  }
+  const outcome = await run(request, { ports: buildPorts(s), project: s.project, organization: s.organization });
+  return { request, outcome };
+}
+
+/** The outcome of a run that stopped before it started. */
+export function stopped(error: ReturnType<typeof msg>): RunOutcome {
+  return { rows: [], changedCount: 0, downloadedFiles: [], result: 'Failed', errors: [error], warnings: [], requests: 0, show: false, noTable: true };
+}
+
+/** Files on this machine: written aside and renamed into place, only directly inside the directory. */
+export const nodeFiles: FilesPort = {
+  async write(directory, fileName, content) {
+    const dir = path.resolve(directory);
+    const target = path.resolve(dir, fileName);
+    if (!isPlainFileName(fileName) || path.dirname(target) !== dir) throw badInput(msg('UnsafeFile', '', '', fileName, directory));
+    await fs.promises.mkdir(dir, { recursive: true });
+    const temp = path.join(dir, `.${fileName}.${process.pid}.part`);
+    try {
+      await pipeline(Readable.from(content), fs.createWriteStream(temp));
+      await fs.promises.rename(temp, target);
+    } catch (e) {
+      await fs.promises.rm(temp, { force: true });
+      throw e;
+    }
+    return { path: target, bytes: (await fs.promises.stat(target)).size };
+  },
+};
