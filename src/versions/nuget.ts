@@ -1,17 +1,12 @@
 /**
- * NuGet versioning: 1 to 4 numeric parts, SemVer 2 (and legacy) pre-release labels, build metadata,
- * interval ranges and floating (wildcard) versions. Written from NuGet's published versioning rules.
+ * NuGet versioning as NuGet.Versioning does it: 1 to 4 numeric parts (whitespace around a part is
+ * tolerated), SemVer 2 pre-release labels, build metadata, interval ranges and floating ranges.
+ * The facts come from NuGet.Client's own test suite (tests/data/upstream/nuget).
  */
 import { VersionRule, VersionSelectorError } from './types';
 
-const MAX_PART = 2147483647; // NuGet version parts are 32-bit signed integers
-
-const IDENT = '[0-9A-Za-z-]+';
-const VERSION_RE = new RegExp(
-  `^(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:\\.(\\d+))?` +
-    `(?:-(${IDENT}(?:\\.${IDENT})*))?` +
-    `(?:\\+(${IDENT}(?:\\.${IDENT})*))?$`,
-);
+const MAX_PART = 2147483647; // parts are 32-bit signed integers
+const MIN_INT = -2147483648;
 
 interface Parsed {
   /** Always four numbers; missing parts are 0. */
@@ -20,33 +15,75 @@ interface Parsed {
   labels: string[];
 }
 
-function parse(v: string): Parsed | null {
-  const m = VERSION_RE.exec(v);
-  if (!m) return null;
-  const nums = [m[1], m[2], m[3], m[4]].map((p) => (p === undefined ? 0 : Number(p)));
-  if (nums.some((n) => !Number.isSafeInteger(n) || n > MAX_PART)) return null;
-  return { parts: nums as Parsed['parts'], labels: m[5] === undefined ? [] : m[5].split('.') };
+const LABEL_PART_RE = /^[0-9A-Za-z-]+$/;
+
+/** One label or metadata identifier: not empty, [0-9A-Za-z-], and (labels only) no leading zero on a number. */
+function isValidPart(s: string, allowLeadingZeros: boolean): boolean {
+  if (!LABEL_PART_RE.test(s)) return false;
+  return allowLeadingZeros || !/^0\d+$/.test(s);
 }
 
-const isNumeric = (s: string): boolean => /^\d+$/.test(s);
-
-function compareNumericStrings(a: string, b: string): number {
-  const x = a.replace(/^0+(?=\d)/, '');
-  const y = b.replace(/^0+(?=\d)/, '');
-  if (x.length !== y.length) return x.length - y.length;
-  return x < y ? -1 : x > y ? 1 : 0;
+/** The numeric part: up to four sections, each digits with optional whitespace either side. */
+function parseNumbers(text: string): Parsed['parts'] | null {
+  if (text.trim() === '') return null;
+  const sections = text.split('.');
+  if (sections.length > 4) return null;
+  const nums: number[] = [];
+  for (const section of sections) {
+    const m = /^\s*(\d+)\s*$/.exec(section);
+    if (!m) return null;
+    const digits = m[1].replace(/^0+(?=\d)/, '');
+    if (digits.length > 10 || Number(digits) > MAX_PART) return null;
+    nums.push(Number(digits));
+  }
+  while (nums.length < 4) nums.push(0);
+  return nums as Parsed['parts'];
 }
 
-/** One label identifier: numbers numerically and before words; words case-insensitively. */
+function parse(input: string): Parsed | null {
+  const v = input.trim();
+  if (v === '') return null;
+  // The numbers end at the first '-' or '+'; the label at the first '+' after that.
+  const cut = v.search(/[-+]/);
+  const numText = cut < 0 ? v : v.slice(0, cut);
+  const parts = parseNumbers(numText);
+  if (!parts) return null;
+  if (cut < 0) return { parts, labels: [] };
+  let labels: string[] = [];
+  let metadata: string | undefined;
+  if (v[cut] === '+') {
+    metadata = v.slice(cut + 1);
+  } else {
+    const rest = v.slice(cut + 1);
+    const plus = rest.indexOf('+');
+    const label = plus < 0 ? rest : rest.slice(0, plus);
+    if (plus >= 0) metadata = rest.slice(plus + 1);
+    labels = label.split('.');
+    if (!labels.every((l) => isValidPart(l, false))) return null;
+  }
+  if (metadata !== undefined && !metadata.split('.').every((m) => isValidPart(m, true))) return null;
+  return { parts, labels };
+}
+
+/** A label identifier is numeric when .NET's int.TryParse takes it: optional '-', digits, 32-bit. */
+function numericValue(s: string): number | null {
+  if (!/^-?\d+$/.test(s)) return null;
+  const n = Number(s);
+  return n >= MIN_INT && n <= MAX_PART ? n : null;
+}
+
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One label identifier: numbers numerically and before words; words case-insensitively (ordinal). */
 function compareIdentifier(a: string, b: string): number {
-  const an = isNumeric(a);
-  const bn = isNumeric(b);
-  if (an && bn) return compareNumericStrings(a, b);
-  if (an) return -1;
-  if (bn) return 1;
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
+  const an = numericValue(a);
+  const bn = numericValue(b);
+  if (an !== null && bn !== null) return an - bn;
+  if (an !== null) return -1;
+  if (bn !== null) return 1;
+  return cmpText(a.toUpperCase(), b.toUpperCase());
 }
 
 function compareParsed(a: Parsed, b: Parsed): number {
@@ -66,9 +103,7 @@ function compareParsed(a: Parsed, b: Parsed): number {
 function normalizeParsed(p: Parsed): string {
   const [a, b, c, d] = p.parts;
   let s = `${a}.${b}.${c}${d !== 0 ? `.${d}` : ''}`;
-  if (p.labels.length > 0) {
-    s += '-' + p.labels.map((l) => (isNumeric(l) ? l.replace(/^0+(?=\d)/, '') : l.toLowerCase())).join('.');
-  }
+  if (p.labels.length > 0) s += '-' + p.labels.map((l) => l.toLowerCase()).join('.');
   return s;
 }
 
@@ -82,130 +117,200 @@ function compare(a: string, b: string): number {
   if (pa && pb) return compareParsed(pa, pb);
   if (pa) return 1;
   if (pb) return -1;
-  return a < b ? -1 : a > b ? 1 : 0;
+  return cmpText(a, b);
 }
 
 type Predicate = (v: string) => boolean;
 
-function bound(text: string, selector: string): Parsed | null {
-  const t = text.trim();
-  if (t === '') return null;
-  const p = parse(t);
-  if (!p) throw new VersionSelectorError(selector, `"${t}" is not a NuGet version`);
-  return p;
+/** Which part floats, as NuGet's NuGetVersionFloatBehavior names it. */
+type FloatKind =
+  | 'none' | 'prerelease' | 'revision' | 'patch' | 'minor' | 'major'
+  | 'prereleaseRevision' | 'prereleasePatch' | 'prereleaseMinor' | 'prereleaseMajor' | 'absoluteLatest';
+
+interface Float {
+  kind: FloatKind;
+  min: Parsed;
+  /** The label text a floating pre-release must start with (case-insensitive). */
+  prefix: string;
 }
 
-/** Interval notation: `[1.0,2.0)`, `(1.0,)`, `(,2.0]`, `[1.0]`. */
-function parseInterval(selector: string): Predicate {
-  const open = selector[0];
-  const close = selector[selector.length - 1];
-  if (selector.length < 2 || (close !== ']' && close !== ')')) {
-    throw new VersionSelectorError(selector, 'an interval must end with ] or )');
-  }
-  const inner = selector.slice(1, -1);
-  if (/[[\]()]/.test(inner)) throw new VersionSelectorError(selector, 'NuGet ranges are a single interval');
-  const pieces = inner.split(',');
-  if (pieces.length > 2) throw new VersionSelectorError(selector, 'an interval has at most two bounds');
-  if (pieces.length === 1) {
-    if (open !== '[' || close !== ']') {
-      throw new VersionSelectorError(selector, 'a single version must be written [1.0] (both ends inclusive)');
+const countParts = (s: string): number => s.split('.').length;
+
+/** NuGet's FloatRange.TryParse: null when the text is not a floating version in NuGet's grammar. */
+function parseFloat(text: string): Float | null {
+  if (text.trim() === '') return null;
+  const first = text.indexOf('*');
+  const last = text.lastIndexOf('*');
+  if (text === '*') return { kind: 'major', min: { parts: [0, 0, 0, 0], labels: [] }, prefix: '' };
+  if (text === '*-*') return { kind: 'absoluteLatest', min: { parts: [0, 0, 0, 0], labels: ['0'] }, prefix: '' };
+  let kind: FloatKind = 'none';
+  let actual: string | null = null;
+  let prefix: string | null = null;
+  if (first !== last && last !== -1 && !text.includes('+')) {
+    // Two stars: `1.*-beta*`, the first right before the first dash, the second at the end.
+    const dash = text.indexOf('-');
+    if (dash !== -1 && last === text.length - 1 && first === dash - 1) {
+      const stable = text.slice(0, dash - 1) + '0';
+      kind = (['', 'prereleaseMajor', 'prereleaseMinor', 'prereleasePatch', 'prereleaseRevision'][countParts(stable)] ??
+        'none') as FloatKind;
+      prefix = text.slice(dash + 1, -1);
+      const labelPart = prefix === '' || prefix.endsWith('.') ? prefix + '0' : prefix;
+      actual = `${stable}-${labelPart}`;
     }
-    const exact = bound(pieces[0], selector);
-    if (!exact) throw new VersionSelectorError(selector, 'the interval is empty');
-    return (v) => {
-      const p = parse(v);
-      return p !== null && compareParsed(p, exact) === 0;
-    };
+  } else if (last === text.length - 1 && !text.includes('+')) {
+    actual = text.slice(0, -1);
+    if (!text.includes('-')) {
+      actual += '0';
+      kind = (['', '', 'minor', 'patch', 'revision'][countParts(actual)] ?? 'none') as FloatKind;
+      if (kind === ('' as FloatKind)) kind = 'none';
+    } else {
+      kind = 'prerelease';
+      if (text.indexOf('-') === text.lastIndexOf('-')) {
+        prefix = actual.slice(text.lastIndexOf('-') + 1);
+        if (prefix === '' || actual.endsWith('.')) actual += '0';
+        else if (actual.endsWith('-')) actual += '-';
+      }
+    }
+  } else {
+    const p = parse(text);
+    return p ? { kind: 'none', min: p, prefix: '' } : null;
   }
-  const min = bound(pieces[0], selector);
-  const max = bound(pieces[1], selector);
-  const minInclusive = open === '[';
-  const maxInclusive = close === ']';
+  if (actual === null) return null;
+  const min = parse(actual);
+  if (!min) return null;
+  if (prefix === null) prefix = min.labels.join('.');
+  return { kind, min, prefix };
+}
+
+/**
+ * Whether `v` lies in the float, as NuGet's FloatRange.Satisfies says, except that the numeric
+ * floats (`1.*`, `1.4.*`) take pre-releases too: the task's `prerelease` input is the one switch.
+ */
+function floatAdmits(f: Float, v: Parsed): boolean {
+  const labelOk = v.labels.length === 0 || v.labels.join('.').toLowerCase().startsWith(f.prefix.toLowerCase());
+  const same = (n: number): boolean => f.min.parts.slice(0, n).every((x, i) => x === v.parts[i]);
+  switch (f.kind) {
+    case 'absoluteLatest':
+    case 'major':
+      return true;
+    case 'prereleaseRevision':
+      return same(3) && labelOk;
+    case 'prereleasePatch':
+      return same(2) && labelOk;
+    case 'prereleaseMinor':
+      return same(1) && labelOk;
+    case 'prereleaseMajor':
+      return labelOk;
+    case 'prerelease':
+      return same(4) && labelOk;
+    case 'revision':
+      return same(3);
+    case 'patch':
+      return same(2);
+    case 'minor':
+      return same(1);
+    case 'none':
+      return false;
+  }
+}
+
+interface Range {
+  min: Parsed | null;
+  minInclusive: boolean;
+  max: Parsed | null;
+  maxInclusive: boolean;
+  float: Float | null;
+}
+
+/**
+ * NuGet's VersionRange.TryParse. Returns null when NuGet rejects the text. `exactBare` is false:
+ * a bare version is NuGet's "that version or higher" here; parseRange never asks for that reading.
+ */
+function parseNuGetRange(value: string): Range | null {
+  let text = value.trim();
+  if (text === '') return null;
+  if (text === '*') {
+    return { min: { parts: [0, 0, 0, 0], labels: [] }, minInclusive: true, max: null, maxInclusive: true, float: parseFloat('*') };
+  }
+  let minText: string;
+  let maxText: string | null = null;
+  let minInclusive = true;
+  let maxInclusive = false;
+  if (text[0] === '[' || text[0] === '(') {
+    minInclusive = text[0] === '[';
+    const close = text[text.length - 1];
+    if (close !== ']' && close !== ')') return null;
+    maxInclusive = close === ']';
+    text = text.slice(1, -1);
+    const pieces = text.split(',');
+    if (pieces.length > 2) return null;
+    if (pieces.every((p) => p === '')) return null; // (,) [,] and the like
+    if (pieces.length === 1 && !(minInclusive && maxInclusive)) return null;
+    minText = pieces[0];
+    maxText = pieces.length === 2 ? pieces[1] : pieces[0];
+  } else {
+    minText = text;
+  }
+  let min: Parsed | null = null;
+  let max: Parsed | null = null;
+  let float: Float | null = null;
+  if (minText.trim() !== '') {
+    if (minText.includes('*')) {
+      float = parseFloat(minText);
+      if (!float) return null;
+      min = float.min;
+    } else {
+      min = parse(minText);
+      if (!min) return null;
+    }
+  }
+  if (maxText !== null && maxText.trim() !== '') {
+    max = parse(maxText); // the upper bound cannot float
+    if (!max) return null;
+  }
   if (min && max) {
     const c = compareParsed(min, max);
-    if (c > 0) throw new VersionSelectorError(selector, 'the lower bound is above the upper bound');
-    if (c === 0 && !(minInclusive && maxInclusive)) {
-      throw new VersionSelectorError(selector, 'no version can fall inside this interval');
-    }
+    if (c > 0) return null;
+    if (c === 0 && minInclusive !== maxInclusive) return null;
   }
-  return (v) => {
-    const p = parse(v);
-    if (!p) return false;
-    if (min) {
-      const c = compareParsed(p, min);
-      if (minInclusive ? c < 0 : c <= 0) return false;
-    }
-    if (max) {
-      const c = compareParsed(p, max);
-      if (maxInclusive ? c > 0 : c >= 0) return false;
-    }
-    return true;
-  };
+  return { min, minInclusive, max, maxInclusive, float };
+}
+
+/** NuGet's VersionRange.Satisfies, narrowed to the float's own versions when the range floats. */
+function rangeAdmits(r: Range, v: Parsed): boolean {
+  if (r.min) {
+    const c = compareParsed(r.min, v);
+    if (r.minInclusive ? c > 0 : c >= 0) return false;
+  }
+  if (r.max) {
+    const c = compareParsed(r.max, v);
+    if (r.maxInclusive ? c < 0 : c <= 0) return false;
+  }
+  return r.float === null || r.float.kind === 'none' || floatAdmits(r.float, v);
 }
 
 /**
- * Floating versions as wildcards: `*`, `1.*`, `1.4.*`, `1.2.3.*`, `1.4.0-*`, `1.4.0-beta*`,
- * `1.4.*-*`, `*-*`. The numeric part either floats after a fixed prefix or is one exact version;
- * a `-label*` part admits pre-releases whose label starts with that text and, as NuGet's own
- * floating rules do, the stable version with the same numbers.
- */
-function parseFloating(selector: string): Predicate {
-  const dash = selector.indexOf('-');
-  const numPart = dash < 0 ? selector : selector.slice(0, dash);
-  const labelPart = dash < 0 ? undefined : selector.slice(dash + 1);
-
-  let numbersMatch: (p: Parsed) => boolean;
-  let numericFloats: boolean;
-  if (numPart === '*') {
-    numbersMatch = () => true;
-    numericFloats = true;
-  } else if (/^\d+(?:\.\d+){0,2}\.\*$/.test(numPart)) {
-    const fixed = numPart.slice(0, -2).split('.').map(Number);
-    if (fixed.some((n) => n > MAX_PART)) throw new VersionSelectorError(selector, 'a version part is too large');
-    numbersMatch = (p) => fixed.every((n, i) => p.parts[i] === n);
-    numericFloats = true;
-  } else if (/^\d+(?:\.\d+){0,3}$/.test(numPart)) {
-    const exact = parse(numPart);
-    if (!exact) throw new VersionSelectorError(selector, 'a version part is too large');
-    numbersMatch = (p) => p.parts.every((n, i) => n === exact.parts[i]);
-    numericFloats = false;
-  } else {
-    throw new VersionSelectorError(selector, 'a wildcard stands for whole trailing parts, as in 1.4.* or 1.4.0-*');
-  }
-
-  if (labelPart === undefined) {
-    if (!numericFloats) throw new VersionSelectorError(selector, 'nothing floats');
-    return (v) => {
-      const p = parse(v);
-      return p !== null && numbersMatch(p);
-    };
-  }
-  if (!labelPart.endsWith('*') || labelPart.indexOf('*') !== labelPart.length - 1) {
-    throw new VersionSelectorError(selector, 'a floating pre-release label ends with a single *, as in 1.4.0-beta*');
-  }
-  const prefix = labelPart.slice(0, -1).toLowerCase();
-  if (!/^[0-9a-z.-]*$/.test(prefix)) {
-    throw new VersionSelectorError(selector, 'a pre-release label holds only letters, digits, - and .');
-  }
-  return (v) => {
-    const p = parse(v);
-    if (!p || !numbersMatch(p)) return false;
-    return p.labels.length === 0 || p.labels.join('.').toLowerCase().startsWith(prefix);
-  };
-}
-
-/**
- * Ranges: interval notation and floating versions. A bare valid version (`1.0`) is not a range
- * here and gives null (NuGet itself would read it as "1.0 or higher"; the engine treats it as
- * exact). Anything else that is neither a version nor a range also gives null.
+ * Ranges: interval notation and floating versions, as NuGet parses them. A bare valid version is
+ * not a range here and gives null (NuGet reads it as "that version or higher"; the engine treats it
+ * as exact). Text NuGet rejects throws when it looks like a range (brackets, a `*`, comparison
+ * signs) and gives null otherwise. `1.*.0` is not NuGet's, so it throws, and the engine may read it
+ * as a glob.
  */
 function parseRange(selector: string): Predicate | null {
   const s = selector.trim();
   if (s === '' || isValid(s)) return null;
-  if (s[0] === '[' || s[0] === '(') return parseInterval(s);
-  if (s.includes('*')) return parseFloating(s);
-  if (/[[\]()<>=^~|,\s]/.test(s)) {
-    throw new VersionSelectorError(s, 'not a NuGet range: write an interval such as [1.0,2.0) or a wildcard such as 1.4.*');
+  const r = parseNuGetRange(s);
+  if (r) {
+    return (v) => {
+      const p = parse(v);
+      return p !== null && rangeAdmits(r, p);
+    };
+  }
+  if (/[[\]()*<>=^~|,\s]/.test(s)) {
+    throw new VersionSelectorError(
+      s,
+      'not a NuGet version range: write an interval such as [1.0,2.0) or a floating version such as 1.4.* or 1.4.0-beta*',
+    );
   }
   return null;
 }
