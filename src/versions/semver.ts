@@ -1,7 +1,8 @@
 /**
- * SemVer 2 (npm, Universal Packages) and Cargo's flavour of it. Parsing, ordering and range
- * matching come from the `semver` package; what counts as valid, as a range and as malformed is
- * decided here.
+ * SemVer 2 (npm, Universal Packages), as node-semver reads it with includePrerelease (checked
+ * against its own fixtures, tests/data/upstream/node-semver). Parsing, ordering and range matching
+ * come from the `semver` package; what counts as valid, as a range and as malformed is decided
+ * here. Cargo's requirements are in cargo.ts.
  */
 import * as semver from 'semver';
 import { VersionRule, VersionSelectorError } from './types';
@@ -78,36 +79,4 @@ export const semverRule: VersionRule = {
   compare,
   isPrerelease,
   parseRange: parseSemverRange,
-};
-
-/**
- * Cargo requirements: comparators separated by commas (`>=1.0, <2.0`), `^`, `~`, `=`, `<`, `>`
- * and `1.*`. Cargo reads a bare `1.2.3` as `^1.2.3`; here a full version is exact (null) and a
- * partial one such as `1.2` means the versions that start with it (`1.2.*`), never the wider
- * caret range. `||` and hyphen ranges are npm syntax, not Cargo's, and are rejected.
- */
-function parseCargoRange(selector: string): ((v: string) => boolean) | null {
-  const s = selector.trim();
-  if (s === '' || isValid(s)) return null;
-  if (s.includes('||')) throw new VersionSelectorError(s, 'Cargo requirements have no ||');
-  if (/\s-\s/.test(s)) throw new VersionSelectorError(s, 'Cargo requirements have no hyphen ranges');
-  const comparators = s.split(',').map((c) => c.trim());
-  if (comparators.some((c) => c === '')) {
-    throw new VersionSelectorError(s, 'an empty comparator between commas');
-  }
-  if (comparators.some((c) => /\s/.test(c.replace(/^(<=|>=|<|>|=|\^|~)\s+/, '$1')))) {
-    throw new VersionSelectorError(s, 'Cargo separates comparators with commas');
-  }
-  const text = comparators.join(' ');
-  if (!semver.validRange(text, RANGE_OPTIONS) && !RANGE_LIKE.test(s)) return null;
-  return toPredicate(s, text);
-}
-
-export const cargoRule: VersionRule = {
-  name: 'Cargo (SemVer 2)',
-  isValid,
-  normalize,
-  compare,
-  isPrerelease,
-  parseRange: parseCargoRange,
 };

@@ -86,18 +86,26 @@ describe('versions: Cargo', () => {
       { range: '^1.2.3', in: ['1.2.3', '1.9.0', '1.3.0-rc.1'], out: ['2.0.0', '1.2.2'] },
       { range: '~1.2', in: ['1.2.0', '1.2.7'], out: ['1.3.0'] },
       { range: '=1.2.3', in: ['1.2.3'], out: ['1.2.4'] },
-      { range: '1.*', in: ['1.0.0', '1.4.2-beta'], out: ['2.0.0'] },
+      // The crate's wildcard comparator matches a pre-release only with its own pre-release part.
+      { range: '1.*', in: ['1.0.0', '1.4.2'], out: ['2.0.0', '1.4.2-beta'] },
       { range: '1.4.*', in: ['1.4.0', '1.4.9'], out: ['1.5.0'] },
-      // A partial bare version means the versions that start with it, not Cargo's wider ^1.2.
-      { range: '1.2', in: ['1.2.0', '1.2.5'], out: ['1.3.0', '1.9.0'] },
+      // A partial bare version is a caret requirement, as Cargo reads it.
+      { range: '1.2', in: ['1.2.0', '1.2.5', '1.3.0', '1.9.0'], out: ['2.0.0', '1.1.0'] },
+      // Inside a comma list every bare version is a caret requirement.
+      { range: '0.1.0, 0.1.4, 0.1.6', in: ['0.1.6', '0.1.9', '0.1.7-rc.1'], out: ['0.1.0', '0.1.4', '0.2.0'] },
+      { range: '>=1.2.3, 1.4', in: ['1.4.0', '1.8.0'], out: ['1.3.0', '2.0.0'] },
     ]);
   });
 
   describe('selectors that are not ranges', () => {
-    notRangeTests(rule, ['1.2.3', '', 'latest']);
+    notRangeTests(rule, ['1.2.3', '', 'latest', 'next']);
   });
 
   describe('malformed requirements', () => {
-    malformedRangeTests(rule, ['^1 || ^2', '1.0.0 - 2.0.0', '>=1.0,', ',<2.0', '>=1.0,,<2.0', '>=1.0 <2.0', '>=abc, <2', '1.*.3']);
+    malformedRangeTests(rule, [
+      '^1 || ^2', '1.0.0 - 2.0.0', '>=1.0,', ',<2.0', '>=1.0,,<2.0', '>=1.0 <2.0', '>=abc, <2', '1.*.3',
+      // A wildcard must be the only comparator; text with * that Cargo does not take is no range.
+      '*, 0.20.0-any', '0.20.0-any, *', '*-rc*', '1.0.*-beta',
+    ]);
   });
 });
