@@ -10,14 +10,31 @@ import {
   pomText, removeTempDir, tarBytes, tarGzBytes, zipBytes,
 } from '../helpers/package-files';
 
+let loadedTaskLib: typeof TaskLib | undefined;
+
+/** task-lib, loaded once with its key file (`.taskkey`, written on load) kept in a temporary folder. */
+function taskLib(): typeof TaskLib {
+  if (loadedTaskLib) return loadedTaskLib;
+  const keyDir = makeTempDir('plc-tasklib-');
+  const before = process.env['AGENT_TEMPDIRECTORY'];
+  process.env['AGENT_TEMPDIRECTORY'] = keyDir;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loadedTaskLib = require('azure-pipelines-task-lib/task') as typeof TaskLib;
+  } finally {
+    if (before === undefined) delete process.env['AGENT_TEMPDIRECTORY'];
+    else process.env['AGENT_TEMPDIRECTORY'] = before;
+    removeTempDir(keyDir);
+  }
+  return loadedTaskLib;
+}
+
 /** task-lib's own findMatch, its ##vso debug lines (from loading it, too) kept off the test output. */
 function taskLibFindMatch(root: string, patterns: string[]): string[] {
   const write = process.stdout.write;
   process.stdout.write = (() => true) as typeof process.stdout.write;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const tl = require('azure-pipelines-task-lib/task') as typeof TaskLib;
-    return tl.findMatch(root, patterns);
+    return taskLib().findMatch(root, patterns);
   } finally {
     process.stdout.write = write;
   }
