@@ -51,6 +51,18 @@ const padded = (data: Uint8Array): Uint8Array => {
 export interface TarOptions {
   /** Write names longer than 100 bytes as pax `path` records (else the ustar prefix field). */
   pax?: boolean;
+  /** Entries whose pax `path` record names them otherwise than their header does (the record wins). */
+  paxPaths?: Record<string, string>;
+}
+
+function paxHeader(pathValue: string): Uint8Array[] {
+  const body = utf8.encode(` path=${pathValue}\n`);
+  let len = body.length + 1;
+  while (String(len).length + body.length !== len) len = String(len).length + body.length;
+  const record = new Uint8Array(len);
+  record.set(utf8.encode(String(len)));
+  record.set(body, String(len).length);
+  return [tarHeader('PaxHeader', record.length, 'x'), padded(record)];
 }
 
 /** An uncompressed POSIX tar archive of `entries`; names over 100 bytes use a pax header or the prefix field. */
@@ -59,13 +71,11 @@ export function tarBytes(entries: Entries, opts: TarOptions = {}): Uint8Array {
   for (const [name, content] of Object.entries(entries)) {
     const data = bytesOf(content);
     const nameBytes = utf8.encode(name);
-    if (nameBytes.length > 100 && opts.pax) {
-      const body = ` path=${name}\n`;
-      let len = body.length + 1;
-      while (String(len).length + utf8.encode(body).length !== len) len = String(len).length + utf8.encode(body).length;
-      const record = utf8.encode(`${len}${body}`);
-      parts.push(tarHeader('PaxHeader', record.length, 'x'), padded(record));
-      parts.push(tarHeader(name.slice(0, 100), data.length, '0'));
+    const paxPath = opts.paxPaths?.[name];
+    if (paxPath !== undefined) {
+      parts.push(...paxHeader(paxPath), tarHeader(name, data.length, '0'));
+    } else if (nameBytes.length > 100 && opts.pax) {
+      parts.push(...paxHeader(name), tarHeader(name.slice(0, 100), data.length, '0'));
     } else if (nameBytes.length > 100) {
       const cut = name.lastIndexOf('/', 155);
       parts.push(tarHeader(name.slice(cut + 1), data.length, '0', name.slice(0, cut)));

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TaskLib from 'azure-pipelines-task-lib/task';
@@ -126,16 +127,17 @@ describe('package files', () => {
     });
 
     it('npm: long paths in the ustar prefix field and in pax headers', () => {
-      const deep = `package/${'d'.repeat(90)}/${'e'.repeat(40)}.js`;
+      // A top folder too long for the 100-byte name field: the path is only whole with the prefix or pax record.
+      const top = 't'.repeat(120);
       for (const pax of [false, true]) {
         const f = path.join(dir, `long-${pax}.tgz`);
-        fs.writeFileSync(f, tarGzBytes({ [deep]: 'x', 'package/package.json': '{"name":"long","version":"1.0.0"}' }, { pax }));
-        assert.deepEqual(readFile(f), pkg('npm', 'long', '1.0.0'));
+        fs.writeFileSync(f, tarGzBytes({ [`${top}/index.js`]: 'x', [`${top}/package.json`]: '{"name":"long","version":"1.0.0"}' }, { pax }));
+        assert.deepEqual(readFile(f), pkg('npm', 'long', '1.0.0'), pax ? 'pax' : 'prefix');
       }
-      // The pax path decides the entry's name: here it is not package.json at all.
+      // The pax path decides the entry's name: here the header's own field says package/package.json.
       const f = path.join(dir, 'renamed.tgz');
-      const longName = `package/${'z'.repeat(120)}/package.json`;
-      fs.writeFileSync(f, tarGzBytes({ [longName]: '{"name":"x","version":"1.0.0"}' }, { pax: true }));
+      const json = '{"name":"x","version":"1.0.0"}';
+      fs.writeFileSync(f, tarGzBytes({ 'package/package.json': json }, { paxPaths: { 'package/package.json': 'package/docs/example.json' } }));
       assertError(readFile(f), /no package\.json/);
     });
 
@@ -201,6 +203,16 @@ describe('package files', () => {
       assertError(readPackageFile('t.tgz', tgz.subarray(0, 40)), /damaged|truncated/);
     });
 
+    it('a tarball is unpacked only as far as its package.json', () => {
+      // Incompressible content after package.json, and the end cut off: never reached, so no error.
+      const noise = new Uint8Array(randomBytes(512 * 1024));
+      const tgz = tarGzBytes({ 'package/package.json': '{"name":"early","version":"1.0.0"}', 'package/blob.bin': noise });
+      assert.deepEqual(readPackageFile('e.tgz', tgz.subarray(0, tgz.length - 1000)), pkg('npm', 'early', '1.0.0'));
+      // The same cut with package.json last is a damaged file.
+      const late = tarGzBytes({ 'package/blob.bin': noise, 'package/package.json': '{"name":"late","version":"1.0.0"}' });
+      assertError(readPackageFile('l.tgz', late.subarray(0, late.length - 1000)), /damaged|truncated/);
+    });
+
     it('damaged archives: a tar header with a wrong checksum', () => {
       const tar = tarBytes({ 'package/package.json': '{"name":"a","version":"1.0.0"}' });
       tar[0] ^= 1;
@@ -223,7 +235,8 @@ describe('package files', () => {
       assert.deepEqual(readFile(npmAsTarGz), pkg('npm', 'y', '1.0.0'));
     });
 
-    it('absurd sizes: a metadata entry over the limit is not unpacked', () => {
+    it('absurd sizes: a metadata entry over the limit is not unpacked', function () {
+      this.timeout(30000);
       const big = new Uint8Array(MAX_METADATA_BYTES + 1).fill(0x20);
       const nupkg = zipBytes({ 'Big.nuspec': big });
       assertError(readPackageFile('big.nupkg', nupkg), /larger than/);
