@@ -58,13 +58,14 @@ export const PACKAGE_FILE_ENDINGS = ['.nupkg', '.tgz', '.whl', '.tar.gz', '.zip'
  * a name this module does not read. The content still decides the name and version.
  */
 export function packageFileKind(fileName: string): { protocol: PackageFileProtocol } | { skipped: string } | undefined {
+  const kind = kindOf(fileName);
+  if (kind === undefined) return undefined;
+  return typeof kind === 'string' ? { skipped: kind } : { protocol: kind.protocol };
+}
+
+function kindOf(fileName: string): Kind | string | undefined {
   const base = fileName.replace(/^.*[\\/]/, '').toLowerCase();
-  for (const [ending, kind] of KINDS) {
-    if (base.endsWith(ending) && base.length > ending.length) {
-      return typeof kind === 'string' ? { skipped: kind } : { protocol: kind.protocol };
-    }
-  }
-  return undefined;
+  return KINDS.find(([ending]) => base.endsWith(ending) && base.length > ending.length)?.[1];
 }
 
 class Unreadable extends Error {}
@@ -75,12 +76,10 @@ const fail = (reason: string): never => {
 
 /** Reads the name and version of one package file from its content. Never throws. */
 export function readPackageFile(fileName: string, bytes: Uint8Array): PackageFileResult {
-  const base = fileName.replace(/^.*[\\/]/, '').toLowerCase();
-  const entry = KINDS.find(([ending]) => base.endsWith(ending) && base.length > ending.length);
-  if (!entry) {
+  const kind = kindOf(fileName);
+  if (kind === undefined) {
     return { kind: 'error', reason: `it is not a package file this task reads (${PACKAGE_FILE_ENDINGS.join(', ')})` };
   }
-  const kind = entry[1];
   if (typeof kind === 'string') return { kind: 'skipped', reason: `it is ${kind}` };
   try {
     const { protocol, name, version } = readKind(kind.format, bytes);
@@ -174,8 +173,10 @@ function tarball(bytes: Uint8Array, prefer: 'npm' | 'pypi'): Found {
   const paths = [...found.keys()];
   const npm = found.get('package/package.json') ?? found.get(paths.find((p) => npmPath.test(p)) ?? '');
   const pypi = found.get(paths.find((p) => pypiPath.test(p)) ?? '');
-  if (prefer === 'npm' ? npm : !pypi && npm) return packageJson(npm!);
-  if (pypi) return pypiMetadata(pypi, 'PKG-INFO');
+  const order = prefer === 'npm' ? [npm && 'npm', pypi && 'pypi'] : [pypi && 'pypi', npm && 'npm'];
+  const kind = order.find((k) => k);
+  if (kind === 'npm') return packageJson(npm!);
+  if (kind === 'pypi') return pypiMetadata(pypi!, 'PKG-INFO');
   return fail(prefer === 'npm' ? 'it holds no package.json in its top folder' : 'it holds no PKG-INFO file in its top folder');
 }
 

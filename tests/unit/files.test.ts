@@ -20,7 +20,6 @@ function taskLib(): typeof TaskLib {
   const before = process.env['AGENT_TEMPDIRECTORY'];
   process.env['AGENT_TEMPDIRECTORY'] = keyDir;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     loadedTaskLib = require('azure-pipelines-task-lib/task') as typeof TaskLib;
   } finally {
     if (before === undefined) delete process.env['AGENT_TEMPDIRECTORY'];
@@ -106,6 +105,9 @@ describe('package files', () => {
       assert.equal(r.kind, 'skipped');
       assert.equal(readFile(makeNupkg(dir, 'Contoso.Core', '1.2.3', { fileName: 'Contoso.Core.1.2.3.symbols.nupkg' })).kind, 'skipped');
       assert.deepEqual(packageFileKind('x/Contoso.Core.1.2.3.snupkg'), { skipped: 'a NuGet symbol package' });
+      assert.deepEqual(packageFileKind('C:\\out\\Contoso.Core.1.2.3.NUPKG'), { protocol: 'nuget' });
+      assert.deepEqual(packageFileKind('dist/x-1.0.TAR.GZ'), { protocol: 'pypi' });
+      assert.equal(packageFileKind('.nupkg'), undefined);
     });
 
     it('npm: package/package.json, a scoped name, a cleaned version', () => {
@@ -193,6 +195,12 @@ describe('package files', () => {
     it('Maven: the pom inside a jar; sources and javadoc jars are skipped', () => {
       assert.deepEqual(readFile(makeJar(dir, 'com.contoso', 'lib', '1.5.0')), pkg('maven', 'com.contoso:lib', '1.5.0'));
       assert.equal(readFile(makeJar(dir, 'com.contoso', 'lib', '1.5.0', { fileName: 'lib-1.5.0-sources.jar' })).kind, 'skipped');
+      assertError(readPackageFile('plain.jar', zipBytes({ 'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\n' })), /give the \.pom file/);
+      const shaded = zipBytes({
+        'META-INF/maven/a/x/pom.xml': pomText('a', 'x', '1'),
+        'META-INF/maven/b/y/pom.xml': pomText('b', 'y', '2'),
+      });
+      assertError(readPackageFile('shaded.jar', shaded), /more than one/);
     });
 
     it('damaged archives: a truncated zip and a truncated tarball', () => {
