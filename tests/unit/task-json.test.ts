@@ -1,7 +1,7 @@
-// task.json and the extension manifest against the task contract: names, types, defaults and
-// required flags are what YAML pipelines and classic definitions rely on, so they are pinned here.
+// task.json against the task contract: names, types, defaults and required flags are what YAML
+// pipelines and classic definitions rely on, so they are pinned here. The extension manifest and
+// the .vsix are in package.test.ts.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -24,6 +24,8 @@ interface TaskJson {
   id: string;
   name: string;
   friendlyName: string;
+  helpUrl?: string;
+  releaseNotes?: string;
   category: string;
   version: { Major: number; Minor: number; Patch: number };
   minimumAgentVersion: string;
@@ -33,8 +35,12 @@ interface TaskJson {
   dataSourceBindings: { target: string; endpointId: string; endpointUrl: string; resultTemplate: string; parameters?: Record<string, string> }[];
   outputVariables: { name: string; description: string }[];
   execution: Record<string, { target: string; argumentFormat: string }>;
+  restrictions?: { commands?: unknown; settableVariables?: { allowed?: string[] } };
   messages: Record<string, string>;
 }
+
+/** The repository URL placeholder every document and manifest uses. */
+const REPOSITORY = 'https://github.com/package-lifecycle/package-lifecycle-task';
 
 function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as T;
@@ -45,10 +51,14 @@ const CONTRACT: { name: string; type: string; defaultValue: string; required: bo
   { name: 'action', type: 'pickList', defaultValue: 'promote', required: false },
   { name: 'feed', type: 'pickList', defaultValue: '', required: true },
   { name: 'packageType', type: 'pickList', defaultValue: 'nuget', required: false },
-  { name: 'packages', type: 'multiLine', defaultValue: '', required: true },
+  // Required unless packageFiles is given: task.json cannot say "one of two", so the task checks it.
+  { name: 'packages', type: 'multiLine', defaultValue: '', required: false },
+  { name: 'packageFiles', type: 'multiLine', defaultValue: '', required: false },
   { name: 'version', type: 'string', defaultValue: '', required: false },
   { name: 'view', type: 'pickList', defaultValue: '', required: false },
-  { name: 'sourceView', type: 'string', defaultValue: '', required: false },
+  { name: 'sourceView', type: 'pickList', defaultValue: '', required: false },
+  { name: 'exceptView', type: 'pickList', defaultValue: '', required: false },
+  { name: 'source', type: 'pickList', defaultValue: 'any', required: false },
   { name: 'prerelease', type: 'pickList', defaultValue: 'include', required: false },
   { name: 'keepLatest', type: 'int', defaultValue: '0', required: false },
   { name: 'olderThanDays', type: 'int', defaultValue: '0', required: false },
@@ -59,18 +69,20 @@ const CONTRACT: { name: string; type: string; defaultValue: string; required: bo
   { name: 'failOnNoMatch', type: 'boolean', defaultValue: 'true', required: false },
   { name: 'waitSeconds', type: 'int', defaultValue: '0', required: false },
   { name: 'connection', type: 'connectedService:externaltfs', defaultValue: '', required: false },
+  { name: 'azureDevOpsServiceConnection', type: 'connectedService:workloadidentityuser', defaultValue: '', required: false },
 ];
 
 const PICKLISTS: Record<string, string[]> = {
   action: ['promote', 'unlist', 'relist', 'deprecate', 'undeprecate', 'delete', 'restore', 'permanentDelete', 'download', 'show'],
   packageType: ['nuget', 'npm', 'pypi', 'maven', 'upack', 'cargo'],
   prerelease: ['include', 'exclude', 'only'],
+  source: ['any', 'local', 'upstream'],
 };
 
-const OUTPUTS = ['changedCount', 'resultFile', 'result', 'feedUrl', 'downloadedFiles'];
+// Inputs whose picker offers what the server has, and which also take a typed name.
+const EDITABLE_PICKERS = ['feed', 'view', 'sourceView', 'exceptView'];
 
-// The folder the packaging script stages the task into, and what it must hold.
-const TASK_FOLDER = 'PackageLifecycleV1';
+const OUTPUTS = ['changedCount', 'resultFile', 'result', 'feedUrl', 'downloadedFiles'];
 
 describe('task.json: identity and execution', () => {
   const task = readJson<TaskJson>('task.json');
@@ -84,14 +96,29 @@ describe('task.json: identity and execution', () => {
     assert.ok(task.instanceNameFormat.length > 0);
   });
 
-  it('has Node20_1 and Node24 handlers naming dist/index.js, and the agent version Node24 needs', () => {
+  it('has Node20_1 and Node24 handlers naming dist/index.js', () => {
     for (const handler of ['Node20_1', 'Node24']) {
       assert.deepEqual(task.execution[handler], { target: 'dist/index.js', argumentFormat: '' }, handler);
     }
     assert.deepEqual(Object.keys(task.execution).sort(), ['Node20_1', 'Node24']);
-    // Agent 4.265.1 is the first that runs the Node24 handler.
-    const [maj, min, pat] = task.minimumAgentVersion.split('.').map(Number);
-    assert.ok(maj * 1e6 + min * 1e3 + pat >= 4 * 1e6 + 265 * 1e3 + 1, task.minimumAgentVersion);
+  });
+
+  it('asks for the agent that first runs Node20_1, not the one that first runs Node24', () => {
+    // Agent 3.232.1 is the first release with the Node20_1 handler. An agent without the Node24
+    // handler ignores that key in task.json and runs Node20_1, so asking for 4.265.1 (the first
+    // with Node24) would only shut out v3 agents and Azure DevOps Server agents. See the README.
+    assert.equal(task.minimumAgentVersion, '3.232.1');
+  });
+
+  it('points its help at the repository and carries release notes', () => {
+    assert.equal(task.helpUrl, `${REPOSITORY}#readme`);
+    assert.ok(task.releaseNotes && task.releaseNotes.length > 20, 'releaseNotes');
+  });
+
+  it('may set only its own output variables, and restricts no other command', () => {
+    const restrictions = task.restrictions ?? {};
+    assert.ok(!('commands' in restrictions), 'commands are restricted');
+    assert.deepEqual(restrictions, { settableVariables: { allowed: OUTPUTS } });
   });
 
   it('declares every output variable with a description', () => {
@@ -131,10 +158,18 @@ describe('task.json: inputs match the contract', () => {
     }
   });
 
-  it('feed and view are editable pickLists', () => {
-    for (const name of ['feed', 'view']) {
+  it('feed and the three view inputs are editable pickLists', () => {
+    for (const name of EDITABLE_PICKERS) {
+      assert.equal(byName.get(name)?.type, 'pickList', name);
       assert.equal(byName.get(name)?.properties?.EditableOptions, 'True', name);
     }
+  });
+
+  it('the workload identity connection is declared as NuGetAuthenticate@1 declares it', () => {
+    const wif = byName.get('azureDevOpsServiceConnection');
+    assert.equal(wif?.type, 'connectedService:workloadidentityuser');
+    assert.deepEqual(wif?.properties, { EditableOptions: 'False', MultiSelectFlatList: 'False' });
+    assert.equal(wif?.groupName, byName.get('connection')?.groupName);
   });
 
   it('every input sits in a group that exists, and the four groups are used', () => {
@@ -194,11 +229,12 @@ describe('task.json: pickers for the classic editor', () => {
   const task = readJson<TaskJson>('task.json');
   const bindings = new Map(task.dataSourceBindings.map((b) => [b.target, b]));
 
-  it('the feed picker lists the collection feeds as projectId/feedId or /feedId', () => {
+  it('the feed picker lists the collection feeds as projectId/feedId or /feedId, without their URLs', () => {
     const feed = bindings.get('feed');
     assert.ok(feed);
     assert.equal(feed.endpointId, 'tfs:feed');
-    assert.match(feed.endpointUrl, /^\{\{endpoint\.url\}\}\/_apis\/packaging\/feeds$/);
+    // includeUrls makes the server resolve every feed's URLs; the picker shows only names and ids.
+    assert.equal(feed.endpointUrl, '{{endpoint.url}}/_apis/packaging/feeds?includeUrls=false');
     const template = JSON.parse(feed.resultTemplate.replace(/\{\{[^}]*\}\}\}?/g, 'X')) as { Value: string; DisplayValue: string };
     assert.ok(template.Value && template.DisplayValue);
     assert.ok(feed.resultTemplate.includes('{{#if project}}{{{project.id}}}{{/if}}/{{{id}}}'), feed.resultTemplate);
@@ -213,83 +249,16 @@ describe('task.json: pickers for the classic editor', () => {
     assert.ok(view.resultTemplate.includes('{{{id}}}'));
   });
 
+  it('sourceView and exceptView use the same view picker', () => {
+    const view = bindings.get('view');
+    for (const target of ['sourceView', 'exceptView']) {
+      assert.deepEqual(bindings.get(target), { ...view, target }, target);
+    }
+    assert.deepEqual(task.dataSourceBindings.map((b) => b.target).sort(), ['exceptView', 'feed', 'sourceView', 'view']);
+  });
+
   it('bind only inputs that exist and are pickLists', () => {
     const byName = new Map(task.inputs.map((i) => [i.name, i]));
     for (const b of task.dataSourceBindings) assert.equal(byName.get(b.target)?.type, 'pickList', b.target);
   });
 });
-
-describe('task.json: extension manifest and packaging', () => {
-  interface Manifest {
-    id: string;
-    version: string;
-    icons: { default: string };
-    content: { details: { path: string } };
-    files: { path: string }[];
-    contributions: { type: string; properties: { name: string } }[];
-  }
-  const manifest = readJson<Manifest>('vss-extension.json');
-
-  it('contributes one task, from the folder the packaging script stages', () => {
-    assert.equal(manifest.id, 'package-lifecycle');
-    const tasks = manifest.contributions.filter((c) => c.type === 'ms.vss-distributed-task.task');
-    assert.equal(tasks.length, 1);
-    assert.equal(tasks[0].properties.name, TASK_FOLDER);
-    assert.ok(manifest.files.some((f) => f.path === TASK_FOLDER));
-    const script = fs.readFileSync(path.join(root, 'scripts', 'package.js'), 'utf8');
-    assert.ok(script.includes(`'${TASK_FOLDER}'`), 'scripts/package.js stages a different folder');
-  });
-
-  it('points at files that exist in the repository', () => {
-    for (const file of [manifest.icons.default, manifest.content.details.path, 'task.json']) {
-      assert.ok(fs.existsSync(path.join(root, file)), file);
-    }
-  });
-
-  it('npm run package builds a small .vsix with the task and no node_modules', function () {
-    if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) this.skip(); // no bundle until the build makes one
-    const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'package.js')], { cwd: root, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr + r.stdout);
-    const vsix = path.join(root, '.build', `your-publisher.${manifest.id}-${manifest.version}.vsix`);
-    const size = fs.statSync(vsix).size;
-    assert.ok(size < 2 * 1024 * 1024, `${size} bytes`);
-    const names = zipEntryNames(fs.readFileSync(vsix));
-    for (const want of [
-      'extension.vsixmanifest',
-      'images/icon.png',
-      'README.md',
-      `${TASK_FOLDER}/task.json`,
-      `${TASK_FOLDER}/icon.png`,
-      `${TASK_FOLDER}/dist/index.js`,
-      `${TASK_FOLDER}/dist/lib.json`,
-    ]) {
-      assert.ok(names.includes(want), `${want} missing from ${names.join(', ')}`);
-    }
-    assert.ok(!names.some((n) => n.includes('node_modules')), 'node_modules in the .vsix');
-    assert.ok(!names.some((n) => n.endsWith('.ts') || n.endsWith('.map')), 'sources in the .vsix');
-  });
-});
-
-// The names in a zip's central directory (a .vsix is a zip).
-function zipEntryNames(zip: Buffer): string[] {
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  assert.ok(eocd >= 0, 'not a zip');
-  const count = zip.readUInt16LE(eocd + 10);
-  let at = zip.readUInt32LE(eocd + 16);
-  const names: string[] = [];
-  for (let n = 0; n < count; n++) {
-    assert.equal(zip.readUInt32LE(at), 0x02014b50, 'bad central directory');
-    const nameLen = zip.readUInt16LE(at + 28);
-    const extraLen = zip.readUInt16LE(at + 30);
-    const commentLen = zip.readUInt16LE(at + 32);
-    names.push(zip.toString('utf8', at + 46, at + 46 + nameLen));
-    at += 46 + nameLen + extraLen + commentLen;
-  }
-  return names;
-}
