@@ -13,7 +13,7 @@ import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { Inputs } from './engine/request';
 import { inline } from './engine/text';
-import { findFiles } from './find';
+import { findMatch } from './files/find';
 import { present } from './outputs';
 import { runInputs } from './wiring';
 
@@ -226,7 +226,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     project: p.project ? { name: p.project } : undefined,
     organization: undefined,
     workingDirectory: cwd,
-    packageFiles: readPackageFilesWith(findFiles, cwd, platform),
+    packageFiles: readPackageFilesWith(findMatch, cwd, platform),
   });
   const out = present(ran.outcome, '', path.join(cwd, 'result.json'), say);
   if (p.json) io.out(`${out.json}\n`);

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       project: t.own ? { id: tl.getVariable('System.TeamProjectId'), name: tl.getVariable('System.TeamProject') } : undefined,
       organization: organizationName(t.collectionUrl),
       workingDirectory,
-      packageFiles: readPackageFilesWith((patterns, root) => tl.findMatch(root, patterns), workingDirectory, platform),
+      packageFiles: readPackageFilesWith((root, patterns) => tl.findMatch(root, patterns), workingDirectory, platform),
     });
     outcome = ran.outcome;
     if (ran.request) title = format(msg('SummaryTitle', ran.request.action, ran.request.protocol.displayName, ran.request.feed.text, ran.request.dryRun ? format(msg('DryRunTag')) : ''));

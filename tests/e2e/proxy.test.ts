@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { useEmulator } from '../helpers/e2e';
 import { runTask } from '../helpers/run-task';
-import { nugetFixture } from './fixtures';
+import { nugetFixture } from '../helpers/fixtures';
 
 /** A forward proxy on loopback that tunnels CONNECT and records where each tunnel went. */
 function startProxy(): Promise<{ url: string; targets: string[]; close(): Promise<void> }> {

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { changing, useEmulator } from '../helpers/e2e';
 import { runTask } from '../helpers/run-task';
-import { nugetFixture } from './fixtures';
+import { nugetFixture } from '../helpers/fixtures';
 
 function signInPage(res: http.ServerResponse): void {
   res.writeHead(203, { 'Content-Type': 'text/html; charset=utf-8' });

@@ -1,6 +1,8 @@
 /** Shared set-up for end-to-end tests: one emulator per file, fresh state per test, strict conformance. */
 import * as assert from 'node:assert/strict';
 import { Emulator, Fixture, RequestRecord, StartOptions } from '../emulator';
+import { removeRunFolders } from './in-process';
+import { removeTaskFolders } from './run-task';
 
 export interface Harness {
   emu: Emulator;
@@ -26,6 +28,8 @@ export function useEmulator(fixture: () => Fixture, options: Omit<StartOptions, 
     assert.deepEqual(bad.map((r) => `${r.method} ${r.host} ${r.path} ${JSON.stringify(r.query)}`), [], 'nonconforming requests');
   });
   after(async () => {
+    removeRunFolders();
+    removeTaskFolders();
     await h.emu?.stop();
   });
   return h;

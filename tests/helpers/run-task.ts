@@ -40,7 +40,15 @@ export interface TaskRun {
 }
 
 export interface StateJson { views: string[]; listed: boolean | null; deleted: boolean; deprecated: string | null }
-export interface ResultRow { package: string; version: string; before: StateJson | null; after: StateJson | null; outcome: string }
+export interface ResultRow { package: string; version: string; before: StateJson | null; after: StateJson | null; outcome: string; published?: string | null; source?: string }
+
+const tempDirs = new Set<string>();
+
+/** Removes the agent folders that runs made (the e2e helper calls it after each file). */
+export function removeTaskFolders(): void {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+  tempDirs.clear();
+}
 
 function unescapeData(s: string): string {
   return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%AZP25/g, '%');
@@ -73,6 +81,7 @@ export function parseCommands(stdout: string): Pick<TaskRun, 'result' | 'variabl
 /** Runs the task against the emulator with these inputs (names as in task.json). */
 export function runTask(emu: Emulator, inputs: Record<string, string>, opts: RunOptions = {}): Promise<TaskRun> {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plc-agent-'));
+  tempDirs.add(tempDir);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined || /^(INPUT_|ENDPOINT_|SYSTEM_|AGENT_|BUILD_|RELEASE_|SECRET_|VSTS_|PACKAGELIFECYCLE_)/i.test(k)) continue;

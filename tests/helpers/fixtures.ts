@@ -1,5 +1,5 @@
 import type { Fixture } from '../emulator';
-import { daysAgo } from '../helpers/e2e';
+import { daysAgo } from './e2e';
 
 export const projects = {
   fabrikam: { id: '6d1d2f5c-0a4e-4a5b-9f1a-1c2b3d4e5f60', name: 'Fabrikam' },

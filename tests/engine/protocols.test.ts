@@ -4,9 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ProtocolKey, RequestRecord } from '../emulator';
 import { assertTokenOnlyToTrustedHosts, changing, useEmulator } from '../helpers/e2e';
-import { runTask, TaskRun } from '../helpers/run-task';
-import { projects } from './fixtures';
-import { protocolFeedId, protocolFixture } from './protocol-fixtures';
+import { runFolder, runInProcess as runTask } from '../helpers/in-process';
+import type { TaskRun } from '../helpers/run-task';
+import { projects } from '../helpers/fixtures';
+import { protocolFeedId, protocolFixture } from '../helpers/protocol-fixtures';
 
 const feed = 'Fabrikam/internal';
 const feedPrefix = `/_apis/packaging/feeds/${protocolFeedId}/`;
@@ -133,7 +134,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('e2e protocols', function () {
+describe('engine protocols', function () {
   this.timeout(60_000);
   const h = useEmulator(protocolFixture);
   const allCalls = () => protocolCalls(h.emu.log, `/${h.emu.organization}`, 'pkgs');
@@ -254,7 +255,7 @@ describe('e2e protocols', function () {
     });
   }
 
-  describe('e2e protocols: npm specifics', () => {
+  describe('engine protocols: npm specifics', () => {
     const run = (inputs: Record<string, string>) => runTask(h.emu, { feed, packageType: 'npm', ...inputs });
     const state = (name: string, v: string) => stateOf('npm', name, v)!;
 
@@ -355,7 +356,7 @@ describe('e2e protocols', function () {
     });
 
     it('downloads scoped and unscoped .tgz files through the blob redirect, without the token there', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plc-npm-'));
+      const dir = runFolder('plc-npm-');
       const r = await run({ action: 'download', packages: '@contoso/widgets@1.4.0\nleft-pad@1.0.0', downloadDirectory: dir });
       ok(r);
       const files = [path.join(dir, 'contoso-widgets-1.4.0.tgz'), path.join(dir, 'left-pad-1.0.0.tgz')];
@@ -374,7 +375,7 @@ describe('e2e protocols', function () {
     });
 
     it('a file of that name is replaced', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plc-npm-'));
+      const dir = runFolder('plc-npm-');
       fs.writeFileSync(path.join(dir, 'left-pad-1.0.0.tgz'), 'stale bytes that are longer than the package');
       const r = await run({ action: 'download', packages: 'left-pad@1.0.0', downloadDirectory: dir });
       ok(r);
@@ -382,7 +383,7 @@ describe('e2e protocols', function () {
     });
   });
 
-  describe('e2e protocols: Cargo specifics', () => {
+  describe('engine protocols: Cargo specifics', () => {
     const run = (inputs: Record<string, string>) => runTask(h.emu, { feed, packageType: 'cargo', ...inputs });
     const state = (v: string) => stateOf('cargo', 'my_crate', v)!;
 
@@ -419,7 +420,7 @@ describe('e2e protocols', function () {
     });
   });
 
-  describe('e2e protocols: names and selectors', () => {
+  describe('engine protocols: names and selectors', () => {
     it('PyPI names compare by PEP 503: My.Package, MY-PACKAGE and my__package are My-Package', async () => {
       for (const name of ['My.Package', 'MY-PACKAGE', 'my__package']) {
         const r = await runTask(h.emu, { action: 'show', feed, packageType: 'pypi', packages: `${name}@1.5` });
@@ -479,7 +480,7 @@ describe('e2e protocols', function () {
     });
   });
 
-  describe('e2e protocols: combinations outside the contract\'s table', () => {
+  describe('engine protocols: combinations outside the contract\'s table', () => {
     const outside: [string, ProtocolKey][] = [
       ...(['npm', 'pypi', 'maven', 'upack'] as ProtocolKey[]).flatMap((p) => [['unlist', p], ['relist', p]] as [string, ProtocolKey][]),
       ...(['nuget', 'pypi', 'maven', 'upack', 'cargo'] as ProtocolKey[]).flatMap((p) => [['deprecate', p], ['undeprecate', p]] as [string, ProtocolKey][]),
@@ -502,7 +503,7 @@ describe('e2e protocols', function () {
   });
 });
 
-describe('e2e protocols: on premises', function () {
+describe('engine protocols: on premises', function () {
   this.timeout(60_000);
   const h = useEmulator(protocolFixture, { mode: 'onprem' });
   const calls = () => protocolCalls(h.emu.log, '/tfs/DefaultCollection', 'collection').filter((x) => x.method !== 'GET' || x.path.endsWith('/content'));

@@ -1,5 +1,5 @@
 import type { Fixture } from '../emulator';
-import { daysAgo } from '../helpers/e2e';
+import { daysAgo } from './e2e';
 import { projects } from './fixtures';
 
 export const protocolFeedId = '2b2b2b2b-0000-4000-8000-000000000002';

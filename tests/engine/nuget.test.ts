@@ -2,12 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertTokenOnlyToTrustedHosts, byHost, changing, useEmulator } from '../helpers/e2e';
-import { runTask } from '../helpers/run-task';
-import { internalFeedId, nugetFixture, projects } from './fixtures';
+import { runFolder, runInProcess as runTask } from '../helpers/in-process';
+import { internalFeedId, nugetFixture, projects } from '../helpers/fixtures';
 
 const feed = 'Fabrikam/internal';
 
-describe('e2e nuget: each action', function () {
+describe('engine nuget: each action', function () {
   this.timeout(60_000);
   const h = useEmulator(nugetFixture);
   const version = (name: string, v: string) => h.emu.versions('internal', 'nuget', name).find((x) => x.version === v)!;
@@ -154,7 +154,7 @@ describe('e2e nuget: each action', function () {
   });
 
   it('downloads a .nupkg through the blob redirect without sending the token there', async () => {
-    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'plc-dl-'));
+    const dir = runFolder('plc-dl-');
     const r = await runTask(h.emu, { action: 'download', feed, packages: 'Contoso.Core@2.0.0', downloadDirectory: dir });
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     const file = path.join(dir, 'Contoso.Core.2.0.0.nupkg');
@@ -169,7 +169,7 @@ describe('e2e nuget: each action', function () {
   });
 });
 
-describe('e2e nuget: selection and guards', function () {
+describe('engine nuget: selection and guards', function () {
   this.timeout(60_000);
   const h = useEmulator(nugetFixture);
 
@@ -244,13 +244,13 @@ describe('e2e nuget: selection and guards', function () {
 
   it('waitSeconds waits for a version that is still being ingested', async () => {
     h.emu.publish('internal', 'nuget', 'Contoso.Core', { version: '3.0.0', visibleAfterMs: 1500 });
-    const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@3.0.0', view: 'Prerelease', waitSeconds: '20' });
+    const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@3.0.0', view: 'Prerelease', waitSeconds: '20' }, { realTime: true });
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     assert.ok(h.emu.versions('internal', 'nuget', 'Contoso.Core').find((x) => x.version === '3.0.0')!.views.includes('Prerelease'));
   });
 });
 
-describe('e2e nuget: feeds and views by name and id', function () {
+describe('engine nuget: feeds and views by name and id', function () {
   this.timeout(60_000);
   const h = useEmulator(nugetFixture);
 
@@ -295,7 +295,7 @@ describe('e2e nuget: feeds and views by name and id', function () {
   });
 });
 
-describe('e2e nuget: failures and safety', function () {
+describe('engine nuget: failures and safety', function () {
   this.timeout(60_000);
   const h = useEmulator(nugetFixture);
 
@@ -318,10 +318,9 @@ describe('e2e nuget: failures and safety', function () {
 
   it('honours Retry-After on 429: waits what the service asks, then succeeds', async () => {
     h.emu.fault({ match: { method: 'PATCH' }, status: 429, retryAfterSeconds: 3, count: 1 });
-    const started = Date.now();
     const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' });
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
-    assert.ok(Date.now() - started >= 3000, 'resent before Retry-After had passed');
+    assert.ok(r.sleptMs >= 3000, 'resent before Retry-After had passed');
     const patches = h.emu.log.filter((x) => x.method === 'PATCH');
     assert.deepEqual(patches.map((x) => x.status), [429, 202]);
     assert.ok(h.emu.versions('internal', 'nuget', 'Contoso.Core').find((x) => x.version === '1.0.0')!.views.includes('Release'));
@@ -345,19 +344,6 @@ describe('e2e nuget: failures and safety', function () {
     assert.ok(h.emu.versions('internal', 'nuget', 'Contoso.Web').every((x) => x.views.includes('Release')));
   });
 
-  it('never prints the token, debug output included, and sends it only to the service hosts', async () => {
-    const r = await runTask(h.emu, { action: 'download', feed, packages: 'Contoso.Core@1.0.0' }, { env: { SYSTEM_DEBUG: 'true' } });
-    assert.equal(r.result?.status, 'Succeeded', r.stdout);
-    // The one place it may appear is the command that tells the agent to mask it.
-    const lines = `${r.stdout}\n${r.stderr}`.split('\n');
-    assert.deepEqual(lines.filter((l) => l.includes(h.emu.tokens.owner)), [`##vso[task.setsecret]${h.emu.tokens.owner}`]);
-    assert.ok(lines.filter((l) => l.startsWith('##vso[task.debug]')).length > 10, 'debug output was on');
-    assertTokenOnlyToTrustedHosts(h.emu.log);
-    const withAuth = h.emu.log.filter((x) => x.auth);
-    assert.ok(withAuth.length > 0);
-    assert.ok(withAuth.every((x) => x.host !== 'blob'));
-  });
-
   it('one promote of one version: requests by host', async () => {
     await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' });
     // org: route negotiation, Packaging and NuGet areas; feeds: feed, views, listing, read-back; pkgs: the PATCH.
@@ -365,7 +351,7 @@ describe('e2e nuget: failures and safety', function () {
   });
 });
 
-describe('e2e nuget: other servers', function () {
+describe('engine nuget: other servers', function () {
   this.timeout(60_000);
 
   describe('on premises', () => {
@@ -408,7 +394,7 @@ describe('e2e nuget: other servers', function () {
   });
 });
 
-describe('e2e nuget: scale and time limits', function () {
+describe('engine nuget: scale and time limits', function () {
   this.timeout(120_000);
   const h = useEmulator(nugetFixture);
 
@@ -451,7 +437,7 @@ describe('e2e nuget: scale and time limits', function () {
   });
 });
 
-describe('e2e nuget: the recycle bin', function () {
+describe('engine nuget: the recycle bin', function () {
   this.timeout(60_000);
   const h = useEmulator(nugetFixture);
 
