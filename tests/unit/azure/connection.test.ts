@@ -136,6 +136,7 @@ describe('azure connection: the location service through our own client', () => 
     assert.equal(negotiateApiVersion(route, '7.2-preview.1'), '7.2-preview.1');
     assert.equal(negotiateApiVersion(route, '7.1-preview'), '7.1-preview');
     assert.equal(negotiateApiVersion(route, '7.2-preview.2'), '7.2-preview.1', 'a newer resource version than served: the route\'s own');
+    assert.equal(negotiateApiVersion(route, '7.0-preview.5'), '7.0-preview', 'an older api-version with a resource version not served: its plain preview');
     assert.equal(negotiateApiVersion({ maxVersion: '6.0', releasedVersion: '0.0', resourceVersion: 1 }, '7.2-preview.1'), '6.0-preview.1', 'an older server');
     assert.equal(negotiateApiVersion({ maxVersion: '5.0', releasedVersion: '5.0', resourceVersion: 1 }, '7.2-preview.1'), '5.0');
     assert.equal(negotiateApiVersion({ maxVersion: '7.2', releasedVersion: '7.1', resourceVersion: 1 }, '7.1'), '7.1');
