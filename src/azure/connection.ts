@@ -1,4 +1,4 @@
-import type { IRequestOptions } from 'typed-rest-client/Interfaces';
+import type { NetworkOptions } from './transport';
 import { FailureError } from '../engine/failures';
 import { packagingAreaId } from '../protocols/areas';
 import { fail } from './errors';
@@ -14,7 +14,7 @@ export interface ConnectionSettings {
    * Packaging area is on premises.
    */
   server: 'services' | 'onPremises' | 'detect';
-  requestOptions?: IRequestOptions;
+  requestOptions?: NetworkOptions;
   timeoutMs?: number;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;

@@ -1,8 +1,9 @@
-import { HttpClient } from 'typed-rest-client/HttpClient';
-import type { IHeaders, IHttpClientResponse, IRequestOptions } from 'typed-rest-client/Interfaces';
 import type { Failure } from '../engine/failures';
 import { fail, failureForStatus, withoutQuery } from './errors';
 import { Redactor, tokenForms } from './redact';
+import { NetworkOptions, Transport } from './transport';
+
+type IHeaders = Record<string, string>;
 
 /** How credentials are presented: the pipeline's OAuth token as Bearer, a personal access token as Basic. */
 export interface Credential {
@@ -31,8 +32,8 @@ export interface HttpOptions {
   /** Per-attempt timeout: no answer (or no end of the answer) within it is a transient failure. */
   timeoutMs: number;
   retry: RetryPolicy;
-  /** Proxy, certificates, TLS settings from the agent; passed to typed-rest-client as they are. */
-  requestOptions?: IRequestOptions;
+  /** The agent's proxy and certificate settings (task-lib's IRequestOptions has this shape). */
+  requestOptions?: NetworkOptions;
   userAgent?: string;
   /** Sockets kept per host (keep-alive): enough for every batch in flight. */
   maxSockets?: number;
@@ -87,7 +88,7 @@ interface Raw {
  * server text, and throws only FailureErrors.
  */
 export class AzureHttp {
-  private readonly client: HttpClient;
+  private readonly transport: Transport;
   private readonly trusted = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -99,14 +100,7 @@ export class AzureHttp {
   readonly stats = { requests: 0, retries: 0, waitedMs: 0 };
 
   constructor(private readonly options: HttpOptions) {
-    this.client = new HttpClient(options.userAgent ?? 'PackageLifecycle', [], {
-      ...options.requestOptions,
-      socketTimeout: options.timeoutMs,
-      allowRedirects: false,
-      allowRetries: false,
-      keepAlive: true,
-      maxSockets: options.maxSockets ?? 16,
-    });
+    this.transport = new Transport(options.requestOptions ?? {}, options.timeoutMs, options.maxSockets ?? 16, options.userAgent ?? 'PackageLifecycle');
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
@@ -175,20 +169,23 @@ export class AzureHttp {
 
   /** One attempt: the answer (any status but a transient one), or Retry. */
   private async exchange(method: string, url: string, payload: string | undefined, headers: IHeaders): Promise<Raw> {
-    let response: IHttpClientResponse;
-    let body: Buffer;
+    let raw: Raw;
     try {
       this.stats.requests++;
-      response = await this.client.request(method, url, (payload ?? null) as unknown as string, headers);
       // The body is read here too: a connection dropped mid-answer is a lost answer as well.
-      body = await readBytes(response, this.options.timeoutMs);
+      const sent = await this.transport.send(method, url, payload, headers);
+      raw = { status: sent.status, headers: sent.headers, body: sent.body };
     } catch (e) {
       throw new Retry(this.networkDetail(e), true);
     }
-    const status = response.message.statusCode ?? 0;
-    const raw: Raw = { status, headers: response.message.headers as Answer['headers'], body };
-    if (!transientStatuses.has(status)) return raw;
-    throw new Retry(`${status}${this.detailOf(raw) ? ` ${this.detailOf(raw)}` : ''}`, status !== 429, status, retryAfter(raw.headers['retry-after'], this.now()));
+    if (!transientStatuses.has(raw.status)) return raw;
+    const detail = this.detailOf(raw);
+    throw new Retry(`${raw.status}${detail ? ` ${detail}` : ''}`, raw.status !== 429, raw.status, retryAfter(raw.headers['retry-after'], this.now()));
+  }
+
+  /** Closes kept-alive sockets; the client can still be used (it opens new ones). */
+  close(): void {
+    this.transport.close();
   }
 
   /**
@@ -301,7 +298,7 @@ export class AzureHttp {
   private networkDetail(e: unknown): string {
     const err = e as { code?: string; message?: string };
     const text = err?.message ?? String(e);
-    if (err?.code === 'ETIMEDOUT_ANSWER' || /timeout/i.test(text)) return `no answer within ${seconds(this.options.timeoutMs)} s`;
+    if (err?.code === 'ETIMEDOUT') return `no answer within ${seconds(this.options.timeoutMs)} s`;
     if (err?.code) return `connection failed (${err.code})`;
     return `connection failed: ${cut(this.redact(text))}`;
   }
@@ -355,30 +352,4 @@ export function identityIn(message: string): string | undefined {
   if (quoted && quoted[1].trim()) return quoted[1].trim();
   const build = /((?:Project Collection|[\w-]+(?: [\w-]+)*?) Build Service \([^()]+\))/.exec(message);
   return build ? build[1].trim() : undefined;
-}
-
-/** The whole body, or a failure if the connection drops or the answer does not end in time. */
-function readBytes(response: IHttpClientResponse, timeoutMs: number): Promise<Buffer> {
-  const message = response.message;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let done = false;
-    const finish = (error?: Error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (error) {
-        message.destroy();
-        reject(error);
-      } else {
-        resolve(Buffer.concat(chunks));
-      }
-    };
-    const timer = setTimeout(() => finish(Object.assign(new Error('the answer did not end in time'), { code: 'ETIMEDOUT_ANSWER' })), timeoutMs);
-    message.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
-    message.on('end', () => (message.complete ? finish() : finish(Object.assign(new Error('connection dropped mid-answer'), { code: 'ECONNRESET' }))));
-    message.on('aborted', () => finish(Object.assign(new Error('connection dropped mid-answer'), { code: 'ECONNRESET' })));
-    message.on('error', (e) => finish(e));
-    message.on('close', () => (message.complete ? finish() : finish(Object.assign(new Error('connection dropped mid-answer'), { code: 'ECONNRESET' }))));
-  });
 }
