@@ -1,5 +1,7 @@
 // Build: type-check and compile everything (src and tests) with tsc into out/,
-// then bundle the task entry into dist/index.js, the file task.json names.
+// then bundle each entry that exists into dist/: src/task.ts -> dist/index.js (the file task.json
+// names) and src/cli.ts -> dist/cli.js (executable). Bundles are minified, tree-shaken and carry
+// no source map, so the .vsix stays small.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -13,24 +15,35 @@ const tsc = require.resolve('typescript/bin/tsc');
 fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
 
-const entry = path.join(root, 'src', 'task.ts');
-if (fs.existsSync(entry)) {
+const entries = [
+  { source: path.join(root, 'src', 'task.ts'), out: 'index.js' },
+  { source: path.join(root, 'src', 'cli.ts'), out: 'cli.js', banner: '#!/usr/bin/env node', executable: true },
+].filter((e) => fs.existsSync(e.source));
+
+if (entries.length) {
   const esbuild = require('esbuild');
   const dist = path.join(root, 'dist');
   fs.mkdirSync(dist, { recursive: true });
-  // Written aside and renamed into place, so a task started meanwhile never finds it half there.
-  const next = path.join(dist, `index.${process.pid}.tmp.js`);
-  esbuild.buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: next,
-    logLevel: 'warning',
-    legalComments: 'none',
-  });
-  fs.renameSync(next, path.join(dist, 'index.js'));
+  for (const e of entries) {
+    // Written aside and renamed into place, so a task started meanwhile never finds it half there.
+    const next = path.join(dist, `${path.basename(e.out, '.js')}.${process.pid}.tmp.js`);
+    esbuild.buildSync({
+      entryPoints: [e.source],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: next,
+      minify: true,
+      treeShaking: true,
+      sourcemap: false,
+      logLevel: 'warning',
+      legalComments: 'none',
+      ...(e.banner ? { banner: { js: e.banner } } : {}),
+    });
+    if (e.executable) fs.chmodSync(next, 0o755);
+    fs.renameSync(next, path.join(dist, e.out));
+  }
   // task-lib reads its own message catalogue from lib.json next to the running file.
   const lib = path.join(dist, `lib.${process.pid}.tmp.json`);
   fs.copyFileSync(require.resolve('azure-pipelines-task-lib/lib.json'), lib);

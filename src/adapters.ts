@@ -1,17 +1,10 @@
 /** What both adapters (task and command line) do on the machine's side, outside the engine. */
 import * as path from 'node:path';
-import type { Credential } from './azure/http';
 import { badInput } from './engine/failures';
 import { msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import type { Request, Selector } from './engine/request';
 import { FindMatchFn, findPackageFiles, readPackageFileAt } from './files/find';
-
-/** Every form in which a credential could appear in text: the token itself and the Basic header's base64. */
-export function credentialSecrets(c: Credential): string[] {
-  if (!c.token) return [];
-  return [c.token, Buffer.from(`:${c.token}`).toString('base64')];
-}
 
 /** The agent's own matching (task-lib's findMatch), or the command line's equivalent. */
 export type { FindMatchFn };

@@ -6,9 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { IRequestOptions } from 'typed-rest-client/Interfaces';
-import { credentialSecrets, readPackageFilesWith } from './adapters';
-import type { Credential } from './azure/http';
+import { readPackageFilesWith } from './adapters';
+import { Credential, secretForms } from './azure/http';
 import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { Inputs } from './engine/request';
@@ -143,24 +142,6 @@ function readStdin(): string {
   }
 }
 
-/** The proxy from HTTPS_PROXY / HTTP_PROXY, with NO_PROXY as the bypass list. */
-function proxyOptions(env: NodeJS.ProcessEnv, org: string): IRequestOptions {
-  const https = org.toLowerCase().startsWith('https:');
-  const proxyUrl = (https ? env.HTTPS_PROXY ?? env.https_proxy : env.HTTP_PROXY ?? env.http_proxy) ?? env.HTTPS_PROXY ?? env.https_proxy;
-  if (!proxyUrl) return {};
-  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const bypass = noProxy.map((h) => (h === '*' ? '.*' : `^https?://([^/]*\\.)?${h.replace(/^\*?\./, '').replace(/[.+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)?(/|$)`));
-  const u = new URL(proxyUrl);
-  return {
-    proxy: {
-      proxyUrl: `${u.protocol}//${u.host}`,
-      proxyUsername: u.username ? decodeURIComponent(u.username) : undefined,
-      proxyPassword: u.password ? decodeURIComponent(u.password) : undefined,
-      proxyBypassHosts: bypass,
-    },
-  };
-}
-
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   let p: Parsed;
   try {
@@ -201,7 +182,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     io.err('package-lifecycle: the token is empty\n');
     return 2;
   }
-  const secrets = credentialSecrets(credential);
+  const secrets = secretForms(credential);
   const scrub = (s: string) => secrets.reduce((t, x) => t.split(x).join('***'), s);
   const say = (m: Msg) => scrub(format(m));
   const platform: Platform = {
@@ -220,7 +201,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     collectionUrl: p.org,
     credential,
     server: 'detect',
-    requestOptions: proxyOptions(env, p.org),
+    // The proxy: HTTPS_PROXY / HTTP_PROXY / NO_PROXY, which the HTTP client reads when no other is set.
     timeoutMs: 60_000,
     platform,
     project: p.project ? { name: p.project } : undefined,

@@ -7,14 +7,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
-import type { IRequestOptions } from 'typed-rest-client/Interfaces';
-import type { Credential } from './azure/http';
+import type { NetworkOptions } from './azure/transport';
+import { Credential, secretForms } from './azure/http';
 import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
 import { present } from './outputs';
 import { runInputs, stopped } from './wiring';
-import { credentialSecrets, readPackageFilesWith } from './adapters';
+import { readPackageFilesWith } from './adapters';
 
 const platform: Platform = {
   info: (m) => console.log(format(m)),
@@ -39,7 +39,7 @@ class InputProblem extends Error {
 
 /** Registers every form in which the token could appear, before anything can print it. */
 function mask(credential: Credential): void {
-  for (const s of credentialSecrets(credential)) tl.setSecret(s);
+  for (const s of secretForms(credential)) tl.setSecret(s);
 }
 
 /** The collection and credential: a service connection, else the pipeline's own. */
@@ -67,8 +67,8 @@ function target(): Target {
   return { collectionUrl: url, credential, own: true };
 }
 
-function requestOptions(): IRequestOptions {
-  const options: IRequestOptions = {};
+function requestOptions(): NetworkOptions {
+  const options: NetworkOptions = {};
   // Without a URL: the whole setting, bypass list included, which the HTTP client applies per host.
   const proxy = tl.getHttpProxyConfiguration();
   if (proxy) options.proxy = proxy;

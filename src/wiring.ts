@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { IRequestOptions } from 'typed-rest-client/Interfaces';
+import type { NetworkOptions } from './azure/transport';
 import { Connection } from './azure/connection';
 import { FeedsClient } from './azure/feeds';
 import type { Credential, RetryPolicy } from './azure/http';
@@ -24,7 +24,7 @@ export interface Settings {
   credential: Credential;
   server: 'services' | 'onPremises' | 'detect';
   platform: Platform;
-  requestOptions?: IRequestOptions;
+  requestOptions?: NetworkOptions;
   timeoutMs?: number;
   retry?: RetryPolicy;
   /** The pipeline's project, for a bare feed name and the 403 advice. */

@@ -1,7 +1,7 @@
-import { WebApi, getBearerHandler, getPersonalAccessTokenHandler } from 'azure-devops-node-api';
-import type { IRequestOptions } from 'typed-rest-client/Interfaces';
+import type { NetworkOptions } from './transport';
+import { FailureError } from '../engine/failures';
 import { packagingAreaId } from '../protocols/areas';
-import { AuthenticationError, HttpError, LocationError } from './errors';
+import { fail } from './errors';
 import { AzureHttp, Credential, RetryPolicy, defaultRetry } from './http';
 
 export interface ConnectionSettings {
@@ -14,10 +14,12 @@ export interface ConnectionSettings {
    * Packaging area is on premises.
    */
   server: 'services' | 'onPremises' | 'detect';
-  requestOptions?: IRequestOptions;
+  requestOptions?: NetworkOptions;
   timeoutMs?: number;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
   debug?: (line: string) => void;
 }
 
@@ -27,8 +29,7 @@ export class Connection {
   readonly collectionUrl: string;
   private readonly areas = new Map<string, Promise<string>>();
   private onPrem: boolean | undefined;
-  private webApi: WebApi | undefined;
-  private locations: ReturnType<WebApi['getLocationsApi']> | undefined;
+  private routes: Promise<ApiRoute> | undefined;
 
   constructor(private readonly settings: ConnectionSettings) {
     this.collectionUrl = withSlash(settings.collectionUrl);
@@ -38,6 +39,8 @@ export class Connection {
       retry: settings.retry ?? defaultRetry,
       requestOptions: settings.requestOptions,
       sleep: settings.sleep,
+      now: settings.now,
+      random: settings.random,
       debug: settings.debug,
     });
     this.http.trust(this.collectionUrl);
@@ -45,7 +48,7 @@ export class Connection {
 
   /** Whether the server is on premises; with `detect`, known once the Packaging area was looked up. */
   get onPremises(): boolean {
-    if (this.settings.server === 'detect' && this.onPrem === undefined) throw new Error('server kind not detected yet: look up the Packaging area first');
+    if (this.settings.server === 'detect' && this.onPrem === undefined) throw fail({ kind: 'bug', detail: 'server kind not detected yet: look up the Packaging area first' });
     return this.settings.server === 'onPremises' || this.onPrem === true;
   }
 
@@ -69,62 +72,67 @@ export class Connection {
       if (this.onPrem) return this.collectionUrl;
     }
     const info = await this.resourceArea(areaId);
-    if (!info?.locationUrl) {
+    if (typeof info?.locationUrl !== 'string' || !info.locationUrl) {
       if (this.settings.server === 'detect' && areaId === packagingAreaId) {
         this.settings.debug?.('the location service knows no Packaging area: an on-premises server, served from the collection URL');
         this.onPrem = true;
         return this.collectionUrl;
       }
       // On Services every area has its own host; never guess one.
-      throw new LocationError(areaId, this.collectionUrl);
+      throw fail({ kind: 'location', collectionUrl: this.collectionUrl, areaId, detail: '' });
     }
     if (areaId === packagingAreaId) this.onPrem = false;
-    const url = withSlash(info.locationUrl);
+    let url: string;
+    try {
+      url = withSlash(new URL(info.locationUrl).toString());
+    } catch {
+      throw fail({ kind: 'location', collectionUrl: this.collectionUrl, areaId, detail: `not a URL: ${this.http.redact(String(info.locationUrl)).slice(0, 200)}` });
+    }
     this.http.trust(url);
-    this.settings.debug?.(`area ${areaId} is at ${url}`);
+    this.settings.debug?.(this.http.redact(`area ${areaId} is at ${url}`));
     return url;
   }
 
   /**
-   * The location service's answer for one area. The node API negotiates the route and api-version
-   * (one OPTIONS a run); the GET itself goes through our client, which tells a 404 ("no such area")
-   * from a sign-in page (an authentication failure), where the node API reads both as null.
+   * The location service's answer for one area, as azure-devops-node-api finds it, but through our
+   * own client and its retries: the route table once a run (`OPTIONS _apis/Location`), the
+   * ResourceAreas route from it with a negotiated api-version, then the GET. A 404 is "no such
+   * area"; a sign-in page is an authentication failure.
    */
-  private async resourceArea(areaId: string): Promise<{ locationUrl?: string } | undefined> {
-    let route: { requestUrl?: string; apiVersion?: string };
+  private async resourceArea(areaId: string): Promise<{ locationUrl?: unknown } | undefined> {
+    const route = await this.resourceAreasRoute();
+    const url = new URL(routeUrl(route.routeTemplate ?? '', { area: route.area ?? 'Location', resource: route.resourceName ?? 'ResourceAreas', areaId }), this.collectionUrl).toString();
     try {
-      this.locations ??= this.api().getLocationsApi();
-      const locations = await this.locations;
-      route = await locations.vsoClient.getVersioningData(locationApiVersion, 'Location', resourceAreasLocationId, { areaId });
+      return (await this.http.json<{ locationUrl?: unknown }>({ method: 'GET', url, apiVersion: negotiateApiVersion(route, locationApiVersion) })).body;
     } catch (e) {
-      throw locationError(e, this.collectionUrl);
-    }
-    if (!route.requestUrl || !route.apiVersion) throw locationError(new Error('Failed to find api location'), this.collectionUrl);
-    try {
-      return (await this.http.json<{ locationUrl?: string }>({ method: 'GET', url: route.requestUrl, apiVersion: route.apiVersion })).body;
-    } catch (e) {
-      if (e instanceof HttpError && e.status === 404) return undefined;
+      if (e instanceof FailureError && e.failure.kind === 'notFound') return undefined;
       throw e;
     }
   }
 
-  private api(): WebApi {
-    if (!this.webApi) {
-      const { credential } = this.settings;
-      // Cross-origin authentication off: the location service is asked on the collection host only.
-      const handler = credential.kind === 'bearer'
-        ? getBearerHandler(credential.token, false)
-        : getPersonalAccessTokenHandler(credential.token, false);
-      this.webApi = new WebApi(this.collectionUrl, handler, {
-        ...this.settings.requestOptions,
-        socketTimeout: this.settings.timeoutMs ?? 60_000,
-        allowRetries: true,
-        maxRetries: 3,
-        headers: { 'X-TFS-FedAuthRedirect': 'Suppress' },
-      });
-    }
-    return this.webApi;
+  private resourceAreasRoute(): Promise<ApiRoute> {
+    this.routes ??= (async () => {
+      const url = `${this.collectionUrl}_apis/Location`;
+      const answer = await this.http.json<{ value?: ApiRoute[] }>({ method: 'OPTIONS', url });
+      const routes = Array.isArray(answer.body?.value) ? answer.body.value : [];
+      const route = routes.find((r) => typeof r?.id === 'string' && r.id.toLowerCase() === resourceAreasLocationId);
+      if (!route?.routeTemplate) throw fail({ kind: 'location', collectionUrl: this.collectionUrl, areaId: resourceAreasLocationId, detail: 'the location service lists no ResourceAreas route' });
+      return route;
+    })();
+    return this.routes;
   }
+}
+
+/** One entry of the route table `OPTIONS _apis/{area}` answers. */
+export interface ApiRoute {
+  id: string;
+  area?: string;
+  resourceName?: string;
+  routeTemplate?: string;
+  resourceVersion?: number;
+  minVersion?: string;
+  maxVersion?: string;
+  releasedVersion?: string;
 }
 
 /** The newest api-version of the ResourceAreas route the client asks for; the server's own limit applies. */
@@ -132,14 +140,56 @@ const locationApiVersion = '7.2-preview.1';
 /** The ResourceAreas route of the Location area. */
 const resourceAreasLocationId = 'e81700f7-3be2-46de-8624-2eb35882fcaa';
 
-function locationError(e: unknown, url: string): Error {
-  const status = (e as { statusCode?: number }).statusCode;
-  const message = e instanceof Error ? e.message : String(e);
-  // The route negotiation (OPTIONS) got an answer that was not the API's: a sign-in page.
-  if (!status && /Failed to find api location/i.test(message)) return new AuthenticationError(203, 'OPTIONS', `${url}_apis/Location`, 'the location service answered with a page, not its routes', undefined);
-  if (status === 401) return new AuthenticationError(status, 'OPTIONS', `${url}_apis/Location`, message, undefined);
-  if (status) return new HttpError(status, 'OPTIONS', `${url}_apis/Location`, message, undefined);
-  return e instanceof Error ? e : new Error(message);
+/**
+ * The api-version to send for a route, negotiated as azure-devops-node-api's VsoClient does: the
+ * version asked for where the route serves it (released, or as a preview within the route's maximum
+ * and resource version); otherwise the route's newest.
+ */
+export function negotiateApiVersion(route: Pick<ApiRoute, 'maxVersion' | 'releasedVersion' | 'resourceVersion'>, wanted: string): string {
+  const max = Number(route.maxVersion ?? 0);
+  const released = Number(route.releasedVersion ?? 0);
+  const m = /^(\d+(?:\.\d+)?)(-preview(?:\.(\d+))?)?$/.exec(wanted);
+  if (m) {
+    const version = Number(m[1]);
+    const preview = m[2] !== undefined;
+    const resource = m[3] !== undefined ? Number(m[3]) : undefined;
+    if (version <= released
+      || (preview && resource === undefined && version <= max)
+      || (resource !== undefined && version <= max && resource <= Number(route.resourceVersion ?? 0))) {
+      return wanted;
+    }
+    if (version < max) return `${m[1]}-preview`;
+  }
+  if (route.maxVersion === route.releasedVersion) return String(route.maxVersion);
+  return `${route.maxVersion}-preview.${route.resourceVersion}`;
+}
+
+/**
+ * A route template with its values put in: `{name}` segments become the encoded value (a segment
+ * whose value is missing is left out), `{{` and `}}` stand for braces.
+ */
+export function routeUrl(template: string, values: Record<string, string>): string {
+  const segments: string[] = [];
+  for (const part of template.split('/')) {
+    let out = '';
+    for (let i = 0; i < part.length; i++) {
+      const c = part[i];
+      if (c === '{' && part[i + 1] === '{') { out += '{'; i++; continue; }
+      if (c === '}' && part[i + 1] === '}') { out += '}'; i++; continue; }
+      if (c === '{') {
+        const close = part.indexOf('}', i);
+        if (close < 0) { out += part.slice(i); break; }
+        const name = part.slice(i + 1, close);
+        const value = values[name] ?? values[name.replace(/[^a-z0-9]/gi, '')];
+        if (value) out += encodeURIComponent(value);
+        i = close;
+        continue;
+      }
+      out += c;
+    }
+    if (out) segments.push(out);
+  }
+  return segments.join('/');
 }
 
 export function withSlash(url: string): string {

@@ -4,12 +4,10 @@
  * nowhere else.
  */
 import { failureOf, FailureError } from '../engine/failures';
-import { msg } from '../engine/messages';
 import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, PackageInfo, SingleChange, VersionRef } from '../engine/ports';
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
 import { segment } from '../protocols/names';
 import type { Connection } from './connection';
-import { AuthenticationError, HttpError, LocationError, LostAnswerError, RetriesExhaustedError } from './errors';
 
 interface ListAnswer<T> { count?: number; value?: T[] }
 
@@ -150,27 +148,8 @@ async function guard<T>(fn: () => Promise<T>, absentOn404 = false): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    const f = toFailure(e);
+    const f = failureOf(e);
     if (absentOn404 && f.kind === 'notFound') return undefined as T;
     throw new FailureError(f);
   }
 }
-
-const noQuery = (url: string) => url.split('?')[0];
-
-function toFailure(e: unknown) {
-  if (e instanceof FailureError) return e.failure;
-  if (e instanceof AuthenticationError) return { kind: 'authentication' as const, status: e.status, method: e.method, url: noQuery(e.url), detail: e.serverMessage };
-  if (e instanceof HttpError) {
-    const w = { method: e.method, url: noQuery(e.url), detail: e.serverMessage };
-    if (e.status === 403) return { kind: 'forbidden' as const, ...w };
-    if (e.status === 404) return { kind: 'notFound' as const, ...w };
-    if (e.status === 409) return { kind: 'conflict' as const, ...w };
-    return { kind: 'refused' as const, status: e.status, ...w };
-  }
-  if (e instanceof RetriesExhaustedError) return { kind: 'transient' as const, method: e.method, url: noQuery(e.url), attempts: e.attempts, retryAfterMs: e.retryAfterMs, detail: e.last instanceof HttpError ? `${e.last.status} ${e.last.serverMessage}` : e.last instanceof Error ? e.last.message : String(e.last) };
-  if (e instanceof LostAnswerError) return { kind: 'lostAnswer' as const, method: e.method, url: noQuery(e.url), detail: e.failure instanceof HttpError ? `${e.failure.status} ${e.failure.serverMessage}` : e.failure instanceof Error ? e.failure.message : String(e.failure) };
-  if (e instanceof LocationError) return { kind: 'location' as const, collectionUrl: e.collectionUrl, areaId: e.areaId, detail: '' };
-  return failureOf(e);
-}
-

@@ -1,6 +1,9 @@
-import { HttpClient } from 'typed-rest-client/HttpClient';
-import type { IHeaders, IHttpClientResponse, IRequestOptions } from 'typed-rest-client/Interfaces';
-import { AuthenticationError, HttpError, LostAnswerError, RetriesExhaustedError } from './errors';
+import type { Failure } from '../engine/failures';
+import { fail, failureForStatus, withoutQuery } from './errors';
+import { Redactor, tokenForms } from './redact';
+import { NetworkOptions, Transport } from './transport';
+
+type IHeaders = Record<string, string>;
 
 /** How credentials are presented: the pipeline's OAuth token as Bearer, a personal access token as Basic. */
 export interface Credential {
@@ -8,43 +11,54 @@ export interface Credential {
   token: string;
 }
 
+/** The forms of the credential to register as secrets with the agent (raw, Basic base64, URL-encoded). */
+export function secretForms(credential: Credential): string[] {
+  return tokenForms(credential.token);
+}
+
 export interface RetryPolicy {
-  /** Attempts per request, the first included. */
+  /** Attempts per request for transient failures other than 429, the first included. */
   maxAttempts: number;
   /** First back-off pause; doubles each attempt, with jitter. */
   baseDelayMs: number;
   /** Longest back-off pause (Retry-After is waited as asked, within maxTotalWaitMs). */
   maxDelayMs: number;
-  /** Longest total time one request may spend waiting to retry. */
+  /** Longest total time one request may spend waiting to retry, 429s included. */
   maxTotalWaitMs: number;
 }
 
 export interface HttpOptions {
   credential: Credential;
-  /** Per-request timeout. */
+  /** Per-attempt timeout: no answer (or no end of the answer) within it is a transient failure. */
   timeoutMs: number;
   retry: RetryPolicy;
-  /** Proxy, certificates, TLS settings from the agent; passed to typed-rest-client as they are. */
-  requestOptions?: IRequestOptions;
+  /** The agent's proxy and certificate settings (task-lib's IRequestOptions has this shape). */
+  requestOptions?: NetworkOptions;
   userAgent?: string;
+  /** Sockets kept per host (keep-alive): enough for every batch in flight. */
+  maxSockets?: number;
   sleep?: (ms: number) => Promise<void>;
-  debug?: (line: string) => void;
+  now?: () => number;
   random?: () => number;
+  debug?: (line: string) => void;
 }
 
 export interface Call {
-  method: 'GET' | 'PATCH' | 'POST' | 'DELETE';
+  method: 'GET' | 'PATCH' | 'POST' | 'DELETE' | 'OPTIONS';
   url: string;
-  apiVersion: string;
+  /** Added as the `api-version` query parameter; none for the location service's route table. */
+  apiVersion?: string;
   body?: unknown;
   /**
    * Requests that change something are not blindly resent after a lost answer: a 429 is retried
-   * (the service refused before doing anything), anything else transient throws LostAnswerError
-   * so that the caller can read back before sending again.
+   * (the service refused before doing anything), anything else transient is a `lostAnswer`
+   * failure, so that the caller can read back before sending again.
    */
   changes?: boolean;
-  /** Answer 3xx to the caller instead of following it (content downloads). */
+  /** Answer 3xx to the caller instead of failing (content downloads). Redirects are never followed. */
   manualRedirect?: boolean;
+  /** Extra headers; an Authorization given here is sent as given, to any origin. */
+  headers?: Record<string, string>;
 }
 
 export interface Answer<T = unknown> {
@@ -57,30 +71,40 @@ export const transientStatuses = new Set([429, 500, 502, 503, 504]);
 
 export const defaultRetry: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxTotalWaitMs: 120_000 };
 
+/** How much server text a failure keeps. */
+const detailLimit = 500;
+
+interface Raw {
+  status: number;
+  headers: Answer['headers'];
+  body: Buffer;
+}
+
 /**
- * The one place the task talks HTTP to Azure DevOps. It adds the api-version, sends the token only
- * to origins it was told to trust (the collection and the hosts the location service named),
- * retries transient failures with bounded jittered back-off, honours Retry-After, and turns
- * answers into typed errors.
+ * The one place the task talks HTTP. It adds the api-version, sends the token only to origins it
+ * was told to trust (the collection and the hosts the location service named), never follows a
+ * redirect, retries transient failures with bounded jittered back-off, honours Retry-After (and
+ * makes every request of this client wait when one of them is told to), removes credentials from
+ * server text, and throws only FailureErrors.
  */
 export class AzureHttp {
-  private readonly client: HttpClient;
+  private readonly transport: Transport;
   private readonly trusted = new Set<string>();
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
   private readonly random: () => number;
+  private readonly redactor: Redactor;
+  /** Nothing is sent before this time: a 429's Retry-After applies to every request of this client. */
+  private notBefore = 0;
   /** Counts for the report and the benchmarks. */
   readonly stats = { requests: 0, retries: 0, waitedMs: 0 };
 
   constructor(private readonly options: HttpOptions) {
-    this.client = new HttpClient(options.userAgent ?? 'PackageLifecycle', [], {
-      ...options.requestOptions,
-      socketTimeout: options.timeoutMs,
-      allowRedirects: false,
-      allowRetries: false,
-      keepAlive: true,
-    });
+    this.transport = new Transport(options.requestOptions ?? {}, options.timeoutMs, options.maxSockets ?? 16, options.userAgent ?? 'PackageLifecycle');
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.redactor = new Redactor([options.credential.token]);
   }
 
   /** Allows the token to be sent to this URL's origin. */
@@ -92,54 +116,87 @@ export class AzureHttp {
     return this.trusted.has(new URL(url).origin.toLowerCase());
   }
 
+  /** Removes every credential this client knows of (and any Basic / Bearer credential) from text. */
+  redact(text: string): string {
+    return this.redactor.redact(text);
+  }
+
+  /** An Azure DevOps API call: JSON in, JSON out, the token where the origin is trusted. */
   async json<T>(call: Call): Promise<Answer<T>> {
-    const url = withApiVersion(call.url, call.apiVersion);
-    const trusted = this.isTrusted(url);
-    return this.retrying(call.method, url, async () => {
-      let response: IHttpClientResponse;
-      let text: string;
-      try {
-        // The body is read here too: a connection dropped mid-answer is a lost answer as well.
-        response = await this.send(call.method, url, call.body, true);
-        text = await response.readBody();
-      } catch (e) {
-        if (call.changes) throw new LostAnswerError(call.method, url, e);
-        throw new Retry(e);
-      }
-      const status = response.message.statusCode ?? 0;
-      if (!transientStatuses.has(status)) return this.finish<T>(call, url, status, response.message.headers as Answer['headers'], text, trusted);
-      const failure = httpError(call.method, url, status, text);
-      // A 429 was refused before anything happened; any other 5xx may have been applied.
-      if (call.changes && status !== 429) throw new LostAnswerError(call.method, url, failure);
-      throw new Retry(failure, retryAfter(response.message.headers['retry-after']));
-    });
+    const url = call.apiVersion ? withApiVersion(call.url, call.apiVersion) : call.url;
+    const headers: IHeaders = { Accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' };
+    if (this.isTrusted(url)) headers['Authorization'] = authorization(this.options.credential);
+    const extra = this.extraHeaders(call.headers);
+    Object.assign(headers, extra);
+    const tokenSent = headers['Authorization'] !== undefined;
+    let payload: string | undefined;
+    if (call.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(call.body);
+    }
+    const raw = await this.retrying(call.method, url, call.changes === true, () => this.exchange(call.method, url, payload, headers));
+    return this.finish<T>(call.method, url, raw, tokenSent, call.manualRedirect === true);
+  }
+
+  /**
+   * A form POST (OAuth token endpoints): no Azure DevOps token unless `headers` carries one; the
+   * same retries; the answer parsed as JSON.
+   */
+  async postForm<T = unknown>(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<T> {
+    const h: IHeaders = { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded', ...this.extraHeaders(headers) };
+    const payload = new URLSearchParams(fields).toString();
+    const raw = await this.retrying('POST', url, false, () => this.exchange('POST', url, payload, h));
+    return this.finish<T>('POST', url, raw, h['Authorization'] !== undefined, false).body as T;
   }
 
   /** Downloads bytes from a URL that is not an Azure DevOps API (blob storage): never with the token. */
   async download(url: string): Promise<Buffer> {
-    return this.retrying('GET', url, async () => {
-      let response: IHttpClientResponse;
-      try {
-        response = await this.send('GET', url, undefined, false);
-        const status = response.message.statusCode ?? 0;
-        if (status >= 200 && status < 300) return await readBytes(response);
-        const failure = httpError('GET', url, status, await response.readBody());
-        if (!transientStatuses.has(status)) throw failure;
-        throw new Retry(failure, retryAfter(response.message.headers['retry-after']));
-      } catch (e) {
-        if (e instanceof HttpError || e instanceof Retry) throw e;
-        throw new Retry(e);
-      }
-    });
+    const raw = await this.retrying('GET', url, false, () => this.exchange('GET', url, undefined, {}));
+    if (raw.status >= 200 && raw.status < 300) return raw.body;
+    throw this.statusFailure('GET', url, raw);
+  }
+
+  /** Headers given by a caller: an Authorization among them is a secret too. */
+  private extraHeaders(headers: Record<string, string> | undefined): IHeaders {
+    const out: IHeaders = {};
+    for (const [k, v] of Object.entries(headers ?? {})) {
+      const name = k.toLowerCase() === 'authorization' ? 'Authorization' : k;
+      if (name === 'Authorization') this.redactor.add(v.replace(/^\S+\s+/, ''));
+      out[name] = v;
+    }
+    return out;
+  }
+
+  /** One attempt: the answer (any status but a transient one), or Retry. */
+  private async exchange(method: string, url: string, payload: string | undefined, headers: IHeaders): Promise<Raw> {
+    let raw: Raw;
+    try {
+      this.stats.requests++;
+      // The body is read here too: a connection dropped mid-answer is a lost answer as well.
+      const sent = await this.transport.send(method, url, payload, headers);
+      raw = { status: sent.status, headers: sent.headers, body: sent.body };
+    } catch (e) {
+      throw new Retry(this.networkDetail(e), true);
+    }
+    if (!transientStatuses.has(raw.status)) return raw;
+    const detail = this.detailOf(raw);
+    throw new Retry(`${raw.status}${detail ? ` ${detail}` : ''}`, raw.status !== 429, raw.status, retryAfter(raw.headers['retry-after'], this.now()));
+  }
+
+  /** Closes kept-alive sockets; the client can still be used (it opens new ones). */
+  close(): void {
+    this.transport.close();
   }
 
   /**
    * The one retry loop: runs `attempt` until it returns, throws something other than Retry, or the
-   * attempts or the total waiting budget run out.
+   * attempts (429s aside) or the waiting budget run out.
    */
-  private async retrying<T>(method: string, url: string, attempt: () => Promise<T>): Promise<T> {
+  private async retrying<T>(method: string, url: string, changes: boolean, attempt: () => Promise<T>): Promise<T> {
+    const { maxAttempts, maxTotalWaitMs } = this.options.retry;
     let waited = 0;
     for (let n = 1; ; n++) {
+      waited += await this.waitYourTurn(method, url, n - 1, maxTotalWaitMs - waited);
       let retry: Retry;
       try {
         return await attempt();
@@ -147,11 +204,19 @@ export class AzureHttp {
         if (!(e instanceof Retry)) throw e;
         retry = e;
       }
-      const pause = this.pause(n, retry.retryAfterMs);
-      if (n >= this.options.retry.maxAttempts || waited + pause > this.options.retry.maxTotalWaitMs) {
-        throw new RetriesExhaustedError(method, url, n, retry.failure, retry.retryAfterMs);
+      // A change whose answer was lost may have been applied: the caller reads back first.
+      if (changes && retry.maybeApplied) throw fail({ kind: 'lostAnswer', method, url: withoutQuery(url), detail: retry.detail });
+      const pause = this.pause(n, retry);
+      if (retry.status === 429) this.notBefore = Math.max(this.notBefore, this.now() + pause);
+      if (retry.status !== 429 && n >= maxAttempts) throw this.exhausted(method, url, n, retry.detail, retry.retryAfterMs);
+      if (waited + pause > maxTotalWaitMs) {
+        const left = Math.max(0, maxTotalWaitMs - waited);
+        const why = retry.retryAfterMs
+          ? `the service asked to wait ${seconds(retry.retryAfterMs)} s, more than the ${seconds(left)} s left of the ${seconds(maxTotalWaitMs)} s waiting budget`
+          : `the ${seconds(maxTotalWaitMs)} s waiting budget is used up`;
+        throw this.exhausted(method, url, n, `${retry.detail}; ${why}`, retry.retryAfterMs);
       }
-      this.options.debug?.(`retry ${n} of ${method} ${url} in ${pause} ms: ${retry.failure instanceof Error ? retry.failure.message : String(retry.failure)}`);
+      this.debug(`retry ${n} of ${method} ${withoutQuery(url)} in ${pause} ms: ${retry.detail}`);
       this.stats.retries++;
       this.stats.waitedMs += pause;
       waited += pause;
@@ -159,50 +224,99 @@ export class AzureHttp {
     }
   }
 
-  /** Exactly what Retry-After asks (never resend early; the total budget decides), else jittered back-off. */
-  private pause(attempt: number, retryAfterMs?: number): number {
-    if (retryAfterMs !== undefined) return retryAfterMs;
+  /** Waits while the service has told this client to hold back; returns how long it waited. */
+  private async waitYourTurn(method: string, url: string, attempts: number, left: number): Promise<number> {
+    const wait = this.notBefore - this.now();
+    if (wait <= 0) return 0;
+    if (wait > left) {
+      throw this.exhausted(method, url, attempts, `the service asked this client to wait ${seconds(wait)} s (429, Retry-After), more than the ${seconds(Math.max(0, left))} s left of the waiting budget`, wait);
+    }
+    this.debug(`${method} ${withoutQuery(url)} waits ${wait} ms: the service asked to hold back`);
+    this.stats.waitedMs += wait;
+    await this.sleep(wait);
+    return wait;
+  }
+
+  private exhausted(method: string, url: string, attempts: number, detail: string, retryAfterMs?: number) {
+    return fail({ kind: 'transient', method, url: withoutQuery(url), attempts, detail, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  }
+
+  /** Exactly what Retry-After asks (never resend early; the budget decides), else jittered back-off. */
+  private pause(attempt: number, retry: Retry): number {
+    if (retry.retryAfterMs !== undefined && retry.retryAfterMs > 0) return retry.retryAfterMs;
     const { baseDelayMs, maxDelayMs } = this.options.retry;
-    const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+    const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(attempt - 1, 30));
     return Math.round(backoff / 2 + (this.random() * backoff) / 2);
   }
 
-  private send(method: string, url: string, body: unknown, api: boolean): Promise<IHttpClientResponse> {
-    const headers: IHeaders = {};
-    if (api) {
-      headers['Accept'] = 'application/json';
-      headers['X-TFS-FedAuthRedirect'] = 'Suppress';
-      if (this.isTrusted(url)) headers['Authorization'] = authorization(this.options.credential);
+  private finish<T>(method: string, url: string, raw: Raw, tokenSent: boolean, manualRedirect: boolean): Answer<T> {
+    const { status, headers } = raw;
+    if (status >= 300 && status < 400 && manualRedirect) return { status, body: undefined, headers };
+    if (status === 203) throw fail(failureForStatus(203, method, url, 'a sign-in page instead of the API'));
+    if (status < 200 || status >= 300) throw this.statusFailure(method, url, raw);
+    if (!raw.body.length) return { status, body: undefined, headers };
+    // Not JSON where the API answers JSON: after sending a token, a sign-in page (the credentials
+    // did not get through); without one, some other server's answer.
+    const notApi = (what: string) => fail(tokenSent
+      ? { kind: 'authentication', status, method, url: withoutQuery(url), detail: what }
+      : { kind: 'refused', status, method, url: withoutQuery(url), detail: what });
+    const type = String(headers['content-type'] ?? '');
+    if (!/json/i.test(type)) throw notApi(`the answer was ${type || 'not JSON'}, not the API's JSON`);
+    try {
+      return { status, body: JSON.parse(raw.body.toString('utf8')) as T, headers };
+    } catch {
+      throw notApi('the answer was not JSON');
     }
-    this.stats.requests++;
-    if (body === undefined) return this.client.request(method, url, null as unknown as string, headers);
-    headers['Content-Type'] = 'application/json';
-    return this.client.request(method, url, JSON.stringify(body), headers);
   }
 
-  private finish<T>(call: Call, url: string, status: number, headers: Answer['headers'], text: string, trusted: boolean): Answer<T> {
-    if (status >= 300 && status < 400 && call.manualRedirect) return { status, body: undefined, headers };
-    if (status === 203 || status === 401) {
-      throw new AuthenticationError(status, call.method, url, serverMessage(text), undefined);
-    }
-    if (status < 200 || status >= 300) throw httpError(call.method, url, status, text);
-    if (!text) return { status, body: undefined, headers };
-    // Not JSON where the API answers JSON: after sending a token, a sign-in page (the credentials did
-    // not get through); without one, some other server's answer.
-    const notApi = (what: string) => (trusted ? new AuthenticationError(status, call.method, url, what, undefined) : new HttpError(status, call.method, url, what, undefined));
-    const type = String(headers['content-type'] ?? '');
-    if (!type.includes('json')) throw notApi(`answer was ${type || 'not JSON'}`);
+  private statusFailure(method: string, url: string, raw: Raw) {
+    const { message, typeKey } = this.serverText(raw);
+    const failure: Failure = failureForStatus(raw.status, method, url, message, raw.status === 403 ? identityIn(message) : undefined);
+    return fail(failure, typeKey);
+  }
+
+  /** The server's message (JSON `message`, OAuth `error_description`, else the text), credentials removed, cut short. */
+  private serverText(raw: Raw): { message: string; typeKey?: string } {
+    const text = raw.body.toString('utf8');
+    let message = text;
+    let typeKey: string | undefined;
     try {
-      return { status, body: JSON.parse(text) as T, headers };
+      const parsed = JSON.parse(text) as { message?: unknown; typeKey?: unknown; error_description?: unknown; error?: unknown };
+      const m = parsed.message ?? parsed.error_description ?? parsed.error;
+      message = typeof m === 'string' ? m : '';
+      typeKey = typeof parsed.typeKey === 'string' ? parsed.typeKey : undefined;
     } catch {
-      throw notApi('answer was not JSON');
+      // Not JSON: the text itself, shortened below.
     }
+    return { message: cut(this.redact(message.trim())), typeKey };
+  }
+
+  private detailOf(raw: Raw): string {
+    return this.serverText(raw).message;
+  }
+
+  private networkDetail(e: unknown): string {
+    const err = e as { code?: string; message?: string };
+    const text = err?.message ?? String(e);
+    if (err?.code === 'ETIMEDOUT') return `no answer within ${seconds(this.options.timeoutMs)} s`;
+    if (err?.code) return `connection failed (${err.code})`;
+    return `connection failed: ${cut(this.redact(text))}`;
+  }
+
+  private debug(line: string): void {
+    this.options.debug?.(this.redact(line));
   }
 }
 
 /** A transient failure that may be tried again, with what the service asked to wait. */
 class Retry {
-  constructor(readonly failure: unknown, readonly retryAfterMs?: number) {}
+  constructor(
+    readonly detail: string,
+    /** The request may have been applied (anything but a 429, which the service refused up front). */
+    readonly maybeApplied: boolean,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {}
 }
 
 export function withApiVersion(url: string, apiVersion: string): string {
@@ -215,43 +329,27 @@ function authorization(c: Credential): string {
   return c.kind === 'bearer' ? `Bearer ${c.token}` : `Basic ${Buffer.from(`:${c.token}`).toString('base64')}`;
 }
 
-function retryAfter(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
+function retryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const v = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!v) return undefined;
-  const seconds = Number(v);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
   const date = Date.parse(v);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function serverMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as { message?: string };
-    return parsed.message ?? '';
-  } catch {
-    return '';
-  }
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+function cut(text: string): string {
+  return text.length > detailLimit ? `${text.slice(0, detailLimit)}…` : text;
 }
 
-function httpError(method: string, url: string, status: number, text: string): HttpError {
-  let message = '';
-  let typeKey: string | undefined;
-  try {
-    const parsed = JSON.parse(text) as { message?: string; typeKey?: string };
-    message = parsed.message ?? '';
-    typeKey = parsed.typeKey;
-  } catch {
-    message = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  }
-  if (status === 401) return new AuthenticationError(status, method, url, message, typeKey);
-  return new HttpError(status, method, url, message, typeKey);
-}
-
-function readBytes(response: IHttpClientResponse): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.message.on('data', (c: Buffer) => chunks.push(c));
-    response.message.on('end', () => resolve(Buffer.concat(chunks)));
-    response.message.on('error', reject);
-  });
+/**
+ * The identity a 403 names, best effort: "User 'x' lacks permission…", "The user 'x' is not
+ * authorized…", or a build service identity such as "Project Collection Build Service (org)".
+ */
+export function identityIn(message: string): string | undefined {
+  const quoted = /\b(?:user|identity)\s+'([^']+)'/i.exec(message);
+  if (quoted && quoted[1].trim()) return quoted[1].trim();
+  const build = /((?:Project Collection|[\w-]+(?: [\w-]+)*?) Build Service \([^()]+\))/.exec(message);
+  return build ? build[1].trim() : undefined;
 }

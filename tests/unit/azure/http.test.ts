@@ -1,49 +1,37 @@
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AuthenticationError, HttpError, LostAnswerError, RetriesExhaustedError } from '../../../src/azure/errors';
-import { AzureHttp, HttpOptions } from '../../../src/azure/http';
+import type * as http from 'node:http';
+import { Failure, FailureError } from '../../../src/engine/failures';
+import { AzureHttp, HttpOptions, identityIn, secretForms } from '../../../src/azure/http';
+import { drop, empty, fakeTime, hang, json, page, Script, serve } from './loopback';
 
-type Script = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
+const token = 'secret-token-0123456789';
 
-interface Seen { method: string; url: string; auth?: string; body: string; headers: http.IncomingHttpHeaders }
-
-/** A loopback server that answers each request with the next step of a script. */
-async function serve(host: string, steps: Script[]): Promise<{ url: string; seen: Seen[]; close(): Promise<void> }> {
-  const seen: Seen[] = [];
-  let i = 0;
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body, headers: req.headers });
-      const step = steps[Math.min(i++, steps.length - 1)];
-      step(req, res, body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, host, () => r()));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://${host}:${port}`, seen, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
-}
-
-const json = (status: number, value: unknown, headers: Record<string, string> = {}): Script => (_q, res) => {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(value));
-};
-const empty = (status: number, headers: Record<string, string> = {}): Script => (_q, res) => { res.writeHead(status, headers); res.end(); };
-const drop: Script = (req) => req.socket.destroy();
-
-function client(overrides: Partial<HttpOptions> = {}) {
-  const pauses: number[] = [];
+function client(overrides: Partial<HttpOptions> = {}, onSleep?: (ms: number) => void) {
+  const time = fakeTime(onSleep);
+  const debug: string[] = [];
   const c = new AzureHttp({
-    credential: { kind: 'bearer', token: 'secret-token' },
+    credential: { kind: 'bearer', token },
     timeoutMs: 2000,
-    retry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 5000, maxTotalWaitMs: 60_000 },
-    sleep: async (ms) => { pauses.push(ms); },
+    retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5000, maxTotalWaitMs: 120_000 },
+    sleep: time.sleep,
+    now: time.now,
     random: () => 0.5,
+    debug: (line) => debug.push(line),
     ...overrides,
   });
-  return { c, pauses };
+  return { c, pauses: time.pauses, now: time.now, debug };
+}
+
+/** Asserts the promise fails with a FailureError of that kind; returns the failure. */
+async function failure<K extends Failure['kind']>(p: Promise<unknown>, kind: K): Promise<Extract<Failure, { kind: K }> & { message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof FailureError, `not a FailureError: ${String(e)}`);
+    assert.equal(e.failure.kind, kind, e.message);
+    return { ...(e.failure as Extract<Failure, { kind: K }>), message: e.message };
+  }
+  assert.fail(`expected a ${kind} failure`);
 }
 
 describe('azure http client', () => {
@@ -58,7 +46,7 @@ describe('azure http client', () => {
       assert.equal(r1.body?.ok, 1);
       assert.equal(r2.body?.ok, 2);
       assert.equal(a.seen[0].url, '/x?y=1&api-version=7.1');
-      assert.equal(a.seen[0].auth, 'Bearer secret-token');
+      assert.equal(a.seen[0].auth, `Bearer ${token}`);
       assert.equal(a.seen[0].headers['x-tfs-fedauthredirect'], 'Suppress');
       assert.equal(b.seen[0].auth, undefined);
     } finally {
@@ -67,19 +55,37 @@ describe('azure http client', () => {
     }
   });
 
-  it('presents a personal access token as Basic', async () => {
+  it('presents a personal access token as Basic, and names its secret forms', async () => {
     const a = await serve('127.0.0.1', [json(200, {})]);
     try {
       const { c } = client({ credential: { kind: 'pat', token: 'pat' } });
       c.trust(a.url);
       await c.json({ method: 'GET', url: a.url, apiVersion: '7.1' });
-      assert.equal(a.seen[0].auth, `Basic ${Buffer.from(':pat').toString('base64')}`);
+      const basic = Buffer.from(':pat').toString('base64');
+      assert.equal(a.seen[0].auth, `Basic ${basic}`);
+      const forms = secretForms({ kind: 'pat', token: 'pat' });
+      assert.ok(forms.includes('pat') && forms.includes(basic));
     } finally {
       await a.close();
     }
   });
 
-  it('retries 429 after Retry-After, and 5xx with growing back-off, on reads', async () => {
+  it('retries six 429s with Retry-After: 1 and succeeds (429s are not held to the attempt cap)', async () => {
+    const steps: Script[] = [...Array(6).fill(json(429, {}, { 'Retry-After': '1' })), json(200, { v: 1 })];
+    const a = await serve('127.0.0.1', steps);
+    try {
+      const { c, pauses } = client();
+      const r = await c.json<{ v: number }>({ method: 'GET', url: a.url, apiVersion: '7.1' });
+      assert.equal(r.body?.v, 1);
+      assert.equal(a.seen.length, 7);
+      assert.deepEqual(pauses, [1000, 1000, 1000, 1000, 1000, 1000]);
+      assert.equal(c.stats.retries, 6);
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('retries 429 after Retry-After, and 5xx with growing jittered back-off, on reads', async () => {
     const a = await serve('127.0.0.1', [json(429, {}, { 'Retry-After': '3' }), empty(503), empty(502), json(200, { v: 1 })]);
     try {
       const { c, pauses } = client();
@@ -88,27 +94,29 @@ describe('azure http client', () => {
       assert.equal(a.seen.length, 4);
       assert.equal(pauses[0], 3000, 'Retry-After is honoured');
       assert.deepEqual(pauses.slice(1), [150, 300], 'back-off doubles, with jitter');
-      assert.equal(c.stats.retries, 3);
     } finally {
       await a.close();
     }
   });
 
-  it('gives up after the bounded number of attempts', async () => {
-    const a = await serve('127.0.0.1', [empty(500)]);
+  it('gives up on 5xx after five attempts, as a transient failure', async () => {
+    const a = await serve('127.0.0.1', [json(500, { message: 'boom' })]);
     try {
       const { c } = client();
-      await assert.rejects(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), (e) => e instanceof RetriesExhaustedError && e.attempts === 4);
-      assert.equal(a.seen.length, 4);
+      const f = await failure(c.json({ method: 'GET', url: `${a.url}/p?q=1`, apiVersion: '7.1' }), 'transient');
+      assert.equal(f.attempts, 5);
+      assert.equal(f.url, `${a.url}/p`, 'no query string in failures');
+      assert.match(f.detail, /500 boom/);
+      assert.equal(a.seen.length, 5);
     } finally {
       await a.close();
     }
   });
 
-  it('waits exactly what Retry-After asks, past the back-off cap, and never resends early', async () => {
+  it('waits exactly what Retry-After asks, past the back-off cap', async () => {
     const a = await serve('127.0.0.1', [json(429, {}, { 'Retry-After': '45' }), json(200, {})]);
     try {
-      const { c, pauses } = client({ retry: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 5000, maxTotalWaitMs: 60_000 } });
+      const { c, pauses } = client();
       await c.json({ method: 'GET', url: a.url, apiVersion: '7.1' });
       assert.deepEqual(pauses, [45_000]);
     } finally {
@@ -116,11 +124,14 @@ describe('azure http client', () => {
     }
   });
 
-  it('gives up at once when Retry-After asks for more than the total budget, saying so', async () => {
+  it('ends at once when Retry-After asks for more than the waiting budget, saying so', async () => {
     const a = await serve('127.0.0.1', [json(429, {}, { 'Retry-After': '3600' })]);
     try {
-      const { c, pauses } = client({ retry: { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 5000, maxTotalWaitMs: 12_000 } });
-      await assert.rejects(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), (e) => e instanceof RetriesExhaustedError && e.attempts === 1 && /3600 s/.test(e.message));
+      const { c, pauses } = client();
+      const f = await failure(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), 'transient');
+      assert.equal(f.attempts, 1);
+      assert.equal(f.retryAfterMs, 3_600_000);
+      assert.match(f.detail, /asked to wait 3600 s, more than the 120 s left/);
       assert.deepEqual(pauses, []);
       assert.equal(a.seen.length, 1);
     } finally {
@@ -128,40 +139,72 @@ describe('azure http client', () => {
     }
   });
 
-  it('a connection dropped in the middle of the answer: a lost answer for a change, retried for a read', async () => {
+  it('429s without Retry-After end when the waiting budget is used up', async () => {
+    const a = await serve('127.0.0.1', [json(429, {})]);
+    try {
+      const { c, pauses } = client({ retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000, maxTotalWaitMs: 120_000 } });
+      const f = await failure(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), 'transient');
+      assert.match(f.detail, /120 s waiting budget is used up/);
+      const total = pauses.reduce((s, p) => s + p, 0);
+      assert.ok(total <= 120_000, `waited ${total} ms`);
+      assert.ok(f.attempts > 5, 'more attempts than the 5xx cap');
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('shares a Retry-After among concurrent requests: one started meanwhile waits too', async () => {
+    let later: Promise<unknown> | undefined;
+    let started = false;
+    const time = { now: () => 0 };
+    const a = await serve('127.0.0.1', [json(429, {}, { 'Retry-After': '5' }), json(200, { v: 1 })], () => time.now());
+    try {
+      const { c, pauses, now } = client({}, () => {
+        // The first request got its 429 and is about to sleep: a second request starts now.
+        if (!started) {
+          started = true;
+          later = c.json({ method: 'GET', url: `${a.url}/second`, apiVersion: '7.1' });
+        }
+      });
+      time.now = now;
+      const t0 = now();
+      const first = c.json({ method: 'GET', url: `${a.url}/first`, apiVersion: '7.1' });
+      await first;
+      await later;
+      const second = a.seen.filter((s) => s.url.startsWith('/second'));
+      assert.equal(second.length, 1, 'the second request was not refused: it waited first');
+      assert.ok(second[0].at >= t0 + 5000, 'sent only after the Retry-After');
+      assert.deepEqual(pauses.slice(0, 2), [5000, 5000]);
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('a change whose answer was lost is not resent: 5xx, dropped connection, timeout', async () => {
     const half: Script = (_q, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
       res.write('{"value":');
       setTimeout(() => res.socket?.destroy(), 20);
     };
-    const a = await serve('127.0.0.1', [half, half, json(200, { v: 4 })]);
-    try {
-      const { c } = client();
-      await assert.rejects(c.json({ method: 'PATCH', url: a.url, apiVersion: '7.1', body: {}, changes: true }), LostAnswerError);
-      const r = await c.json<{ v: number }>({ method: 'GET', url: a.url, apiVersion: '7.1' });
-      assert.equal(r.body?.v, 4);
-      assert.equal(a.seen.length, 3);
-    } finally {
-      await a.close();
+    for (const step of [empty(503), empty(500), drop, half, hang]) {
+      const a = await serve('127.0.0.1', [step, json(200, {})]);
+      try {
+        const { c } = client({ timeoutMs: 300 });
+        const f = await failure(c.json({ method: 'PATCH', url: `${a.url}/v?api-version=x`, apiVersion: '7.1', body: { listed: false }, changes: true }), 'lostAnswer');
+        assert.equal(f.method, 'PATCH');
+        assert.equal(f.url, `${a.url}/v`);
+        assert.equal(a.seen.length, 1);
+      } finally {
+        await a.close();
+      }
     }
   });
 
-  it('a 2xx that is not JSON is an authentication failure only where the token was sent', async () => {
-    const page: Script = (_q, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('<html></html>'); };
-    const a = await serve('127.0.0.1', [page]);
+  it('a 429 on a change is retried: the service refused it before doing anything', async () => {
+    const a = await serve('127.0.0.1', [json(429, {}, { 'Retry-After': '0' }), json(200, {})]);
     try {
       const { c } = client();
-      await assert.rejects(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), (e) => e instanceof HttpError && !(e instanceof AuthenticationError));
-    } finally {
-      await a.close();
-    }
-  });
-
-  it('does not resend a change whose answer was lost; a 429 on a change is retried', async () => {
-    const a = await serve('127.0.0.1', [json(429, {}, { 'Retry-After': '0' }), empty(503)]);
-    try {
-      const { c } = client();
-      await assert.rejects(c.json({ method: 'PATCH', url: a.url, apiVersion: '7.1', body: { listed: false }, changes: true }), LostAnswerError);
+      await c.json({ method: 'PATCH', url: a.url, apiVersion: '7.1', body: { listed: false }, changes: true });
       assert.equal(a.seen.length, 2);
       assert.equal(a.seen[1].body, '{"listed":false}');
       assert.equal(a.seen[1].headers['content-type'], 'application/json');
@@ -170,54 +213,118 @@ describe('azure http client', () => {
     }
   });
 
-  it('a dropped connection on a change is a lost answer; on a read it is retried', async () => {
-    const a = await serve('127.0.0.1', [drop, json(200, { v: 2 })]);
+  it('reads are retried after a dropped connection, a connection dropped mid-answer, and a timeout', async () => {
+    const half: Script = (_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"value":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const a = await serve('127.0.0.1', [drop, half, hang, json(200, { v: 4 })]);
     try {
-      const { c } = client();
-      await assert.rejects(c.json({ method: 'POST', url: a.url, apiVersion: '7.1', body: {}, changes: true }), LostAnswerError);
+      const { c, debug } = client({ timeoutMs: 300 });
       const r = await c.json<{ v: number }>({ method: 'GET', url: a.url, apiVersion: '7.1' });
-      assert.equal(r.body?.v, 2);
+      assert.equal(r.body?.v, 4);
+      assert.equal(a.seen.length, 4);
+      assert.equal(debug.filter((l) => l.startsWith('retry')).length, 3);
+      assert.ok(debug.some((l) => /no answer within 1 s/.test(l)), debug.join('\n'));
     } finally {
       await a.close();
     }
   });
 
-  it('times out a request that takes too long', async () => {
-    const slow: Script = (_q, res) => setTimeout(() => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end('{}'); }, 1500);
-    const a = await serve('127.0.0.1', [slow, json(200, { v: 3 })]);
-    try {
-      const { c } = client({ timeoutMs: 300 });
-      const r = await c.json<{ v: number }>({ method: 'GET', url: a.url, apiVersion: '7.1' });
-      assert.equal(r.body?.v, 3);
-      assert.equal(a.seen.length, 2);
-    } finally {
-      await a.close();
-    }
-  });
-
-  it('401, 203 and a non-JSON answer are authentication failures', async () => {
-    const page: Script = (_q, res) => { res.writeHead(200, { 'Content-Type': 'text/html' }); res.end('<html>sign in</html>'); };
-    const a = await serve('127.0.0.1', [json(401, { message: 'TF400813: not authorized' }), empty(203), page]);
+  it('turns each status into its failure kind', async () => {
+    const forbidden = json(403, { message: "User 'Fabrikam Build Service (fabrikam)' (1234) lacks permission to complete this action. You need to have 'AddPackage'." });
+    const a = await serve('127.0.0.1', [
+      json(401, { message: 'TF400813: not authorized' }), page(203), page(200), forbidden, json(404, { message: 'Feed does not exist' }),
+      json(409, { message: 'not in the recycle bin' }), json(400, { message: 'bad' }), empty(302, { Location: 'http://127.0.0.9/x' }),
+    ]);
     try {
       const { c } = client();
       c.trust(a.url);
-      await assert.rejects(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), (e) => e instanceof AuthenticationError && e.status === 401 && /TF400813/.test(e.serverMessage));
-      await assert.rejects(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), (e) => e instanceof AuthenticationError && e.status === 203);
-      await assert.rejects(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), AuthenticationError);
+      const get = () => c.json({ method: 'GET', url: `${a.url}/r?x=1`, apiVersion: '7.1' });
+      const auth = await failure(get(), 'authentication');
+      assert.equal(auth.status, 401);
+      assert.match(auth.detail, /TF400813/);
+      assert.equal(auth.url, `${a.url}/r`);
+      assert.equal((await failure(get(), 'authentication')).status, 203);
+      assert.equal((await failure(get(), 'authentication')).status, 200, 'a page where JSON was due, after sending the token');
+      const f = await failure(get(), 'forbidden');
+      assert.equal(f.identity, 'Fabrikam Build Service (fabrikam)');
+      assert.equal((await failure(get(), 'notFound')).detail, 'Feed does not exist');
+      await failure(get(), 'conflict');
+      assert.equal((await failure(get(), 'refused')).status, 400);
+      assert.equal((await failure(get(), 'refused')).status, 302, 'a redirect is never followed');
+      assert.equal(a.seen.length, 8, 'none of these is retried');
     } finally {
       await a.close();
     }
   });
 
-  it('other 4xx are not retried and carry the service message', async () => {
-    const a = await serve('127.0.0.1', [json(404, { message: 'Feed does not exist', typeKey: 'FeedIdNotFoundException' })]);
+  it('a page where JSON was due, without a token sent, is a refusal, not an authentication failure', async () => {
+    const a = await serve('127.0.0.1', [page(200)]);
     try {
       const { c } = client();
-      await assert.rejects(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), (e) => e instanceof HttpError && e.status === 404 && e.typeKey === 'FeedIdNotFoundException');
-      assert.equal(a.seen.length, 1);
+      assert.equal((await failure(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), 'refused')).status, 200);
     } finally {
       await a.close();
     }
+  });
+
+  it('finds the identity a 403 names, best effort', () => {
+    assert.equal(identityIn("User 'a1b2c3' lacks permission to complete this action."), 'a1b2c3');
+    assert.equal(identityIn("The user 'Project Collection Build Service (fabrikam)' is not authorized."), 'Project Collection Build Service (fabrikam)');
+    assert.equal(identityIn('Access denied. Project Collection Build Service (fabrikam) needs Contribute permissions.'), 'Project Collection Build Service (fabrikam)');
+    assert.equal(identityIn("TF400813: The user '' is not authorized to access this resource."), undefined);
+    assert.equal(identityIn('Access denied.'), undefined);
+  });
+
+  describe('credentials never leak', () => {
+    const user = Buffer.from(`build:${token}`).toString('base64');
+    const echo = (status: number): Script => (req, res) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({
+        message: `echo: ${req.headers.authorization} raw ${token} url ${encodeURIComponent(token)} basic ${Buffer.from(`:${token}`).toString('base64')} user ${user} other Basic dXNlcjpvdGhlcg== Bearer eyJhbGciOi.x.y`,
+      }));
+    };
+    const clean = (text: string) => {
+      for (const form of [token, Buffer.from(`:${token}`).toString('base64'), user, 'dXNlcjpvdGhlcg==', 'eyJhbGciOi.x.y']) {
+        assert.ok(!text.includes(form), `${form} in ${text}`);
+      }
+    };
+
+    for (const kind of ['bearer', 'pat'] as const) {
+      it(`removes a ${kind} token from failures and debug lines, in every form`, async () => {
+        const a = await serve('127.0.0.1', [echo(503), echo(400)]);
+        try {
+          const { c, debug } = client({ credential: { kind, token } });
+          c.trust(a.url);
+          try {
+            await c.json({ method: 'GET', url: a.url, apiVersion: '7.1' });
+            assert.fail('expected a failure');
+          } catch (e) {
+            assert.ok(e instanceof FailureError);
+            clean(e.message);
+            clean(JSON.stringify(e.failure));
+            assert.match(e.message, /echo: (Bearer|Basic) \*\*\*/);
+          }
+          assert.ok(debug.length > 0);
+          clean(debug.join('\n'));
+        } finally {
+          await a.close();
+        }
+      });
+    }
+
+    it('cuts long error bodies', async () => {
+      const a = await serve('127.0.0.1', [(_q, res) => { res.writeHead(400, { 'Content-Type': 'text/plain' }); res.end('x'.repeat(10_000)); }]);
+      try {
+        const { c } = client();
+        const f = await failure(c.json({ method: 'GET', url: a.url, apiVersion: '7.1' }), 'refused');
+        assert.ok(f.detail.length <= 501, String(f.detail.length));
+      } finally {
+        await a.close();
+      }
+    });
   });
 
   it('hands redirects back when asked and downloads without the token', async () => {
@@ -230,11 +337,80 @@ describe('azure http client', () => {
       assert.equal(r.status, 303);
       const bytes = await c.download(String(r.headers.location));
       assert.deepEqual([...bytes], [1, 2, 3]);
-      assert.equal(api.seen[0].auth, 'Bearer secret-token');
+      assert.equal(api.seen[0].auth, `Bearer ${token}`);
+      assert.equal(blob.seen.length, 1);
       assert.equal(blob.seen[0].auth, undefined);
     } finally {
       await api.close();
       await blob.close();
+    }
+  });
+
+  it('never follows a redirect from a trusted origin, so the token cannot travel with it', async () => {
+    const elsewhere = await serve('127.0.0.4', [json(200, {})]);
+    const api = await serve('127.0.0.3', [empty(307, { Location: `${elsewhere.url}/steal` })]);
+    try {
+      const { c } = client();
+      c.trust(api.url);
+      await failure(c.json({ method: 'GET', url: api.url, apiVersion: '7.1' }), 'refused');
+      await failure(c.download(api.url), 'refused');
+      assert.equal(elsewhere.seen.length, 0);
+    } finally {
+      await api.close();
+      await elsewhere.close();
+    }
+  });
+
+  describe('postForm', () => {
+    it('posts a form without the Azure DevOps token, retried, and parses the JSON answer', async () => {
+      const a = await serve('127.0.0.1', [empty(503), json(200, { access_token: 'at', expires_in: 3599 })]);
+      try {
+        const { c } = client();
+        c.trust(a.url);
+        const r = await c.postForm<{ access_token: string }>(`${a.url}/tenant/oauth2/v2.0/token`, { grant_type: 'client_credentials', scope: 'x/.default', client_assertion: 'a b&c' });
+        assert.equal(r.access_token, 'at');
+        assert.equal(a.seen.length, 2);
+        assert.equal(a.seen[1].auth, undefined, 'no Azure DevOps token, even to a trusted origin');
+        assert.equal(a.seen[1].headers['content-type'], 'application/x-www-form-urlencoded');
+        assert.deepEqual(Object.fromEntries(new URLSearchParams(a.seen[1].body)), { grant_type: 'client_credentials', scope: 'x/.default', client_assertion: 'a b&c' });
+      } finally {
+        await a.close();
+      }
+    });
+
+    it('sends an Authorization given explicitly and keeps it out of failures', async () => {
+      const a = await serve('127.0.0.1', [(req: http.IncomingMessage, res) => {
+        res.writeHead(400, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: 'invalid_client', error_description: `AADSTS700016: bad assertion ${req.headers.authorization?.slice(7)}` }));
+      }]);
+      try {
+        const { c } = client();
+        const f = await failure(c.postForm(a.url, { a: '1' }, { Authorization: 'Bearer oidc-request-token-xyz' }), 'refused');
+        assert.equal(a.seen[0].auth, 'Bearer oidc-request-token-xyz');
+        assert.match(f.detail, /AADSTS700016/);
+        assert.ok(!f.detail.includes('oidc-request-token-xyz'), f.detail);
+      } finally {
+        await a.close();
+      }
+    });
+  });
+
+  it('keeps several requests in flight on kept-alive sockets', async () => {
+    let open = 0;
+    let most = 0;
+    const slow: Script = (_q, res) => {
+      open++;
+      most = Math.max(most, open);
+      setTimeout(() => { open--; res.writeHead(200, { 'Content-Type': 'application/json' }); res.end('{}'); }, 50);
+    };
+    const a = await serve('127.0.0.1', [slow]);
+    try {
+      const { c } = client();
+      await Promise.all(Array.from({ length: 6 }, () => c.json({ method: 'GET', url: a.url, apiVersion: '7.1' })));
+      assert.ok(most >= 4, `only ${most} in flight`);
+      assert.ok(new Set(a.seen.map((s) => s.headers.connection)).has('keep-alive'));
+    } finally {
+      await a.close();
     }
   });
 });

@@ -1,0 +1,245 @@
+/**
+ * Sending one request over node:http / node:https with the agent's network settings: its proxy
+ * (CONNECT tunnels, proxy credentials, the bypass list), its certificates (CA, client
+ * certificate), kept-alive sockets. No redirects are followed and nothing is retried here: the
+ * retry loop in http.ts decides that.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
+import * as tls from 'node:tls';
+
+/** The agent's proxy setting, as azure-pipelines-task-lib's getHttpProxyConfiguration gives it. */
+export interface ProxySettings {
+  proxyUrl: string;
+  proxyUsername?: string;
+  proxyPassword?: string;
+  /** Regular expressions; a URL that one of them matches (case-insensitively) goes direct. */
+  proxyBypassHosts?: string[];
+}
+
+/** The agent's certificate setting, as getHttpCertConfiguration gives it. */
+export interface CertSettings {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  passphrase?: string;
+}
+
+export interface NetworkOptions {
+  proxy?: ProxySettings;
+  cert?: CertSettings;
+  /** Accept any server certificate (never by default). */
+  ignoreSslError?: boolean;
+}
+
+export interface Sent {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+type Kind = 'direct' | 'tunnel';
+
+export class Transport {
+  private readonly agents = new Map<string, http.Agent>();
+  private readonly bypass: RegExp[];
+  private tlsOptions: tls.ConnectionOptions | undefined;
+
+  constructor(
+    private readonly network: NetworkOptions,
+    private readonly timeoutMs: number,
+    private readonly maxSockets: number,
+    private readonly userAgent: string,
+  ) {
+    this.bypass = (network.proxy?.proxyBypassHosts ?? []).flatMap((p) => {
+      try {
+        return [new RegExp(p, 'i')];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** Sends one request and reads the whole answer; rejects on a network failure or timeout. */
+  send(method: string, url: string, payload: string | undefined, headers: Record<string, string>): Promise<Sent> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    if (!secure && target.protocol !== 'http:') return Promise.reject(new Error(`unsupported protocol ${target.protocol}`));
+    const all: Record<string, string | number> = { 'User-Agent': this.userAgent, ...headers };
+    if (payload !== undefined) all['Content-Length'] = Buffer.byteLength(payload);
+    const options: https.RequestOptions = {
+      method,
+      host: target.hostname.replace(/^\[|\]$/g, ''),
+      port: target.port || (secure ? 443 : 80),
+      path: `${target.pathname}${target.search}`,
+      headers: all,
+      agent: this.agent(target),
+      ...(secure ? this.tls() : {}),
+    };
+    return new Promise<Sent>((resolve, reject) => {
+      let settled = false;
+      const finish = (error: Error | undefined, sent?: Sent) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) {
+          req.destroy();
+          reject(error);
+        } else {
+          resolve(sent!);
+        }
+      };
+      // One deadline for the whole exchange: connecting, the answer's head and its body.
+      const timer = setTimeout(() => finish(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), this.timeoutMs);
+      const req = (secure ? https : http).request(options, (res) => {
+        const chunks: Buffer[] = [];
+        const dropped = () => finish(Object.assign(new Error('connection dropped mid-answer'), { code: 'ECONNRESET' }));
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => (res.complete ? finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }) : dropped()));
+        res.on('aborted', dropped);
+        res.on('error', (e) => finish(e));
+        res.on('close', () => (res.complete ? undefined : dropped()));
+      });
+      req.on('error', (e) => finish(e));
+      req.end(payload);
+    });
+  }
+
+  /** Closes kept-alive sockets (a run's end). */
+  close(): void {
+    for (const a of this.agents.values()) a.destroy();
+    this.agents.clear();
+  }
+
+  private tls(): tls.ConnectionOptions {
+    if (!this.tlsOptions) {
+      const cert = this.network.cert ?? {};
+      const read = (file?: string) => (file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
+      const o: tls.ConnectionOptions = {};
+      const ca = read(cert.caFile);
+      if (ca) o.ca = [...tls.rootCertificates, ca];
+      const clientCert = read(cert.certFile);
+      if (clientCert) o.cert = clientCert;
+      const key = read(cert.keyFile);
+      if (key) o.key = key;
+      if (cert.passphrase) o.passphrase = cert.passphrase;
+      if (this.network.ignoreSslError) o.rejectUnauthorized = false;
+      this.tlsOptions = o;
+    }
+    return this.tlsOptions;
+  }
+
+  private proxyFor(target: URL): URL | undefined {
+    const configured = this.network.proxy?.proxyUrl;
+    const fromEnv = target.protocol === 'https:' ? process.env['HTTPS_PROXY'] ?? process.env['HTTP_PROXY'] : process.env['HTTP_PROXY'];
+    const setting = configured || (this.network.proxy ? undefined : fromEnv);
+    if (!setting) return undefined;
+    let proxy: URL;
+    try {
+      proxy = new URL(setting);
+    } catch {
+      return undefined;
+    }
+    if (this.bypass.some((r) => r.test(target.href))) return undefined;
+    if (!configured && noProxy(target.hostname)) return undefined;
+    return proxy;
+  }
+
+  private agent(target: URL): http.Agent {
+    const proxy = this.proxyFor(target);
+    const kind: Kind = proxy ? 'tunnel' : 'direct';
+    const key = `${kind} ${target.protocol} ${proxy?.href ?? ''}`;
+    let agent: http.Agent | undefined = this.agents.get(key);
+    if (!agent) {
+      const options = { keepAlive: true, maxSockets: this.maxSockets, ...(target.protocol === 'https:' ? this.tls() : {}) };
+      if (!proxy) agent = target.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+      else agent = target.protocol === 'https:' ? new TunnelHttpsAgent(options, this.tunnel(proxy)) : new TunnelHttpAgent(options, this.tunnel(proxy));
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  /** Opens a socket to host:port through the proxy with CONNECT. */
+  private tunnel(proxy: URL): Tunnel {
+    const settings = this.network.proxy;
+    const user = settings?.proxyUsername ?? decodeURIComponent(proxy.username);
+    const password = settings?.proxyPassword ?? decodeURIComponent(proxy.password);
+    const auth = user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined;
+    const secure = proxy.protocol === 'https:';
+    const host = proxy.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(proxy.port) || (secure ? 443 : 80);
+    return (to, done) => {
+      const socket: net.Socket = secure ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.tls() }) : net.connect(port, host);
+      let head = '';
+      const fail = (e: Error) => {
+        socket.destroy();
+        done(e);
+      };
+      socket.setTimeout(this.timeoutMs, () => fail(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      socket.once('error', fail);
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        const lines = [`CONNECT ${to} HTTP/1.1`, `Host: ${to}`];
+        if (auth) lines.push(`Proxy-Authorization: ${auth}`);
+        socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      });
+      const onData = (chunk: Buffer) => {
+        head += chunk.toString('latin1');
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) {
+          if (head.length > 16_384) fail(new Error('the proxy answered CONNECT with an oversized head'));
+          return;
+        }
+        socket.off('data', onData);
+        socket.off('error', fail);
+        socket.setTimeout(0);
+        const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(head)?.[1] ?? 0);
+        if (status !== 200) return fail(Object.assign(new Error(`the proxy refused the tunnel (${status || 'no status'})`), { code: 'EPROXY' }));
+        // Anything the proxy sent after its head belongs to the tunnel.
+        const rest = Buffer.from(head.slice(end + 4), 'latin1');
+        if (rest.length) socket.unshift(rest);
+        done(null, socket);
+      };
+      socket.on('data', onData);
+    };
+  }
+}
+
+type Tunnel = (to: string, done: (e: Error | null, socket?: net.Socket) => void) => void;
+type Created = ((e: Error | null, socket: Duplex) => void) | undefined;
+
+class TunnelHttpAgent extends http.Agent {
+  constructor(options: http.AgentOptions, private readonly open: Tunnel) {
+    super(options);
+  }
+
+  override createConnection(options: http.ClientRequestArgs, callback?: Created): Duplex | null | undefined {
+    this.open(`${options.host}:${options.port}`, (e, socket) => callback?.(e, socket as Duplex));
+    return undefined;
+  }
+}
+
+class TunnelHttpsAgent extends https.Agent {
+  constructor(options: https.AgentOptions, private readonly open: Tunnel) {
+    super(options);
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: Created): Duplex | null | undefined {
+    this.open(`${options.host}:${options.port}`, (e, socket) => {
+      if (e || !socket) return callback?.(e ?? new Error('no tunnel'), socket as unknown as Duplex);
+      const host = options.host ?? '';
+      const secured = tls.connect({ ...(options as tls.ConnectionOptions), socket, servername: options.servername ?? (net.isIP(host) ? undefined : host) });
+      callback?.(null, secured);
+    });
+    return undefined;
+  }
+}
+
+/** NO_PROXY for the environment fallback: host names or domain suffixes, `*` for all. */
+function noProxy(host: string): boolean {
+  const list = (process.env['NO_PROXY'] ?? process.env['no_proxy'] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const h = host.toLowerCase();
+  return list.some((entry) => entry === '*' || h === entry.replace(/^\./, '') || h.endsWith(entry.startsWith('.') ? entry : `.${entry}`));
+}

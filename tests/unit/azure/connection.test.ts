@@ -1,0 +1,180 @@
+import * as assert from 'node:assert/strict';
+import { Connection, ConnectionSettings, negotiateApiVersion, routeUrl } from '../../../src/azure/connection';
+import { FailureError } from '../../../src/engine/failures';
+import { Emulator, RESOURCE_AREAS } from '../../emulator';
+import { drop, empty, fakeTime, hang, json, page, Script, serve } from './loopback';
+
+const packaging = '7ab4e64e-c4d8-4f50-ae73-5ef2e21642a5';
+const nuget = 'b3be7473-68ea-4a81-bfc7-9530baaa19ad';
+const token = 'location-token-abcdef';
+
+const routes = json(200, {
+  count: 1,
+  value: [{ id: 'E81700F7-3BE2-46DE-8624-2EB35882FCAA', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '3.2', maxVersion: '7.2', releasedVersion: '0.0' }],
+});
+const area = (url: string): Script => json(200, { id: packaging, name: 'Packaging', locationUrl: url });
+
+function connect(collectionUrl: string, overrides: Partial<ConnectionSettings> = {}) {
+  const time = fakeTime();
+  const debug: string[] = [];
+  const c = new Connection({
+    collectionUrl,
+    credential: { kind: 'bearer', token },
+    server: 'services',
+    timeoutMs: 300,
+    sleep: time.sleep,
+    now: time.now,
+    random: () => 0.5,
+    debug: (l) => debug.push(l),
+    ...overrides,
+  });
+  return { c, pauses: time.pauses, debug };
+}
+
+async function kindOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'none';
+  } catch (e) {
+    assert.ok(e instanceof FailureError, String(e));
+    return e.failure.kind;
+  }
+}
+
+describe('azure connection: the location service through our own client', () => {
+  it('asks the route table once (OPTIONS), then each area, with the token and FedAuthRedirect suppressed', async () => {
+    const feeds = await serve('127.0.0.2', [json(200, {})]);
+    const org = await serve('127.0.0.1', [routes, area(`${feeds.url}/fabrikam`), area(`${feeds.url}/fabrikam`)]);
+    try {
+      const { c } = connect(`${org.url}/fabrikam`);
+      assert.equal(await c.areaUrl(packaging), `${feeds.url}/fabrikam/`);
+      assert.equal(await c.areaUrl(packaging), `${feeds.url}/fabrikam/`, 'cached');
+      await c.areaUrl(nuget);
+      assert.deepEqual(org.seen.map((s) => `${s.method} ${s.url}`), [
+        'OPTIONS /fabrikam/_apis/Location',
+        `GET /fabrikam/_apis/ResourceAreas/${packaging}?api-version=7.2-preview.1`,
+        `GET /fabrikam/_apis/ResourceAreas/${nuget}?api-version=7.2-preview.1`,
+      ]);
+      for (const s of org.seen) {
+        assert.equal(s.auth, `Bearer ${token}`);
+        assert.equal(s.headers['x-tfs-fedauthredirect'], 'Suppress');
+      }
+      assert.ok(c.http.isTrusted(`${feeds.url}/x`), 'the area host the service named is trusted');
+      assert.equal(c.onPremises, false);
+    } finally {
+      await org.close();
+      await feeds.close();
+    }
+  });
+
+  for (const [what, first] of [['a dropped connection', drop], ['a 429', json(429, {}, { 'Retry-After': '2' })], ['a timeout', hang], ['a 503', empty(503)]] as const) {
+    it(`retries the route table after ${what}`, async () => {
+      const org = await serve('127.0.0.1', [first, routes, area('https://feeds.example.invalid/fabrikam/')]);
+      try {
+        const { c, pauses } = connect(`${org.url}/fabrikam/`);
+        assert.equal(await c.areaUrl(packaging), 'https://feeds.example.invalid/fabrikam/');
+        assert.deepEqual(org.seen.map((s) => s.method), ['OPTIONS', 'OPTIONS', 'GET']);
+        assert.equal(pauses.length, 1);
+        if (what === 'a 429') assert.equal(pauses[0], 2000);
+      } finally {
+        await org.close();
+      }
+    });
+  }
+
+  it('retries the resource area GET too', async () => {
+    const org = await serve('127.0.0.1', [routes, drop, empty(502), area('https://feeds.example.invalid/')]);
+    try {
+      const { c } = connect(org.url);
+      assert.equal(await c.areaUrl(packaging), 'https://feeds.example.invalid/');
+      assert.equal(org.seen.length, 4);
+    } finally {
+      await org.close();
+    }
+  });
+
+  for (const [what, steps] of [['the route table', [page(203)]], ['the resource area', [routes, page(203)]], ['the route table answering a page with 200', [page(200)]]] as const) {
+    it(`a sign-in page from ${what} is an authentication failure`, async () => {
+      const org = await serve('127.0.0.1', [...steps]);
+      try {
+        const { c } = connect(org.url);
+        assert.equal(await kindOf(c.areaUrl(packaging)), 'authentication');
+      } finally {
+        await org.close();
+      }
+    });
+  }
+
+  it('on Services an area the service does not know is a location failure; with detect, an on-premises server', async () => {
+    const org = await serve('127.0.0.1', [routes, json(404, { message: 'no such area' })]);
+    const other = await serve('127.0.0.1', [routes, json(404, { message: 'no such area' })]);
+    try {
+      const { c } = connect(org.url);
+      assert.equal(await kindOf(c.areaUrl(packaging)), 'location');
+      const d = connect(other.url, { server: 'detect' }).c;
+      assert.equal(await d.areaUrl(packaging), `${other.url}/`);
+      assert.equal(await d.areaUrl(nuget), `${other.url}/`);
+      assert.equal(d.onPremises, true);
+      assert.equal(other.seen.length, 2, 'other areas are not asked once the server is known to be on premises');
+    } finally {
+      await org.close();
+      await other.close();
+    }
+  });
+
+  it('a route table without the ResourceAreas route is a location failure', async () => {
+    const org = await serve('127.0.0.1', [json(200, { count: 0, value: [] })]);
+    try {
+      assert.equal(await kindOf(connect(org.url).c.areaUrl(packaging)), 'location');
+    } finally {
+      await org.close();
+    }
+  });
+
+  it('negotiates the api-version as azure-devops-node-api does', () => {
+    const route = { maxVersion: '7.2', releasedVersion: '0.0', resourceVersion: 1 };
+    assert.equal(negotiateApiVersion(route, '7.2-preview.1'), '7.2-preview.1');
+    assert.equal(negotiateApiVersion(route, '7.1-preview'), '7.1-preview');
+    assert.equal(negotiateApiVersion(route, '7.2-preview.2'), '7.2-preview.1', 'a newer resource version than served: the route\'s own');
+    assert.equal(negotiateApiVersion(route, '7.0-preview.5'), '7.0-preview', 'an older api-version with a resource version not served: its plain preview');
+    assert.equal(negotiateApiVersion({ maxVersion: '6.0', releasedVersion: '0.0', resourceVersion: 1 }, '7.2-preview.1'), '6.0-preview.1', 'an older server');
+    assert.equal(negotiateApiVersion({ maxVersion: '5.0', releasedVersion: '5.0', resourceVersion: 1 }, '7.2-preview.1'), '5.0');
+    assert.equal(negotiateApiVersion({ maxVersion: '7.2', releasedVersion: '7.1', resourceVersion: 1 }, '7.1'), '7.1');
+  });
+
+  it('fills route templates', () => {
+    assert.equal(routeUrl('_apis/{resource}/{areaId}', { resource: 'ResourceAreas', areaId: packaging }), `_apis/ResourceAreas/${packaging}`);
+    assert.equal(routeUrl('_apis/{resource}/{areaId}', { resource: 'ResourceAreas' }), '_apis/ResourceAreas');
+    assert.equal(routeUrl('{area}/{*path}/x{{y}}', { area: 'a b', path: 'p' }), 'a%20b/p/x{y}');
+  });
+
+  describe('against the emulator', () => {
+    let em: Emulator;
+    before(async () => { em = await Emulator.start(); });
+    after(async () => { await em.stop(); });
+
+    it('sends conforming requests and finds every packaging area', async () => {
+      const c = new Connection({ collectionUrl: em.urls.org, credential: { kind: 'bearer', token: em.tokens.reader }, server: 'services' });
+      for (const a of RESOURCE_AREAS) {
+        const expected = a.host === 'feeds' ? em.urls.feeds : a.host === 'pkgs' ? em.urls.pkgs : em.urls.org;
+        assert.equal(await c.areaUrl(a.id), `${expected}/`, a.name);
+      }
+      const options = em.log.filter((r) => r.method === 'OPTIONS');
+      assert.equal(options.length, 1);
+      assert.equal(options[0].path, '/fabrikam/_apis/Location');
+      assert.deepEqual(em.nonconforming(), []);
+    });
+
+    it('on premises: no area named, everything on the collection', async () => {
+      const op = await Emulator.start({ mode: 'onprem' });
+      try {
+        const c = new Connection({ collectionUrl: op.urls.collection, credential: { kind: 'bearer', token: op.tokens.reader }, server: 'detect' });
+        assert.equal(await c.areaUrl(packaging), `${op.urls.collection}/`);
+        assert.equal(c.onPremises, true);
+        assert.deepEqual(op.nonconforming(), []);
+      } finally {
+        await op.stop();
+      }
+    });
+  });
+});
