@@ -1,78 +1,231 @@
 /**
- * `npm run bench`: bulk changes measured side by side in one run, against the emulator with a fixed
- * per-request latency standing in for the network. Reports ratios, not absolute times.
+ * `npm run bench`: one table, measured side by side in one run against the emulator (loopback only),
+ * reported as ratios where a ratio means something. It drives only the built task's public
+ * interface (the agent's environment in, ##vso commands and the result file out).
  *
- *   task     the built task promoting every version of N packages (batches of 100)
- *   naive    what a hand-written script does: one PATCH per version, one after another
+ * 1. Bulk promote: 1,000 NuGet versions over 10 packages (`Bulk.*`, version `*`, view Release,
+ *    maxVersions 0) with a fixed latency per request standing in for the network. The task, a
+ *    client that sends one PATCH per version one after another, and the round-trip bound of the
+ *    minimal plan (location + feed + views + one listing page, the batches, one read-back listing),
+ *    sequential and with 4 batches in flight. Time runs from the task's first request to its exit.
+ * 2. Big feed: 10,000 packages, 100,000 versions; `show` of `Big.*` at `latest`: peak memory of the
+ *    task process (GNU time's maximum resident set, else VmHWM polled from /proc).
+ * 3. Cold start: from spawn to the first request, median of 10, against a bare `node -e 0`.
+ * 4. Size of the .vsix (scripts/package.js), else of the gzipped bundle.
+ *
+ * Environment: BENCH_LATENCY_MS (25), BENCH_BIG_PACKAGES (10000), BENCH_BIG_VERSIONS (10),
+ * BENCH_COLD_RUNS (10), BENCH_SKIP (comma list of: bulk,naive,big,cold,vsix).
  */
-import { Emulator, Fixture } from '../emulator';
-import { runTask } from '../helpers/run-task';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { demoFixture, Emulator, Fixture } from '../emulator';
+import { parseCommands, repoRoot, taskEntry } from '../helpers/run-task';
 
-const packages = Number(process.env.BENCH_PACKAGES ?? 300);
-const versionsEach = 2;
-const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 25);
+const bigPackages = Number(process.env.BENCH_BIG_PACKAGES ?? 10_000);
+const bigVersions = Number(process.env.BENCH_BIG_VERSIONS ?? 10);
+const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 10);
+const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const BULK = { packages: 10, versionsEach: 100, batchSize: 100, inFlight: 4 };
+const RUN_TIMEOUT_MS = 180_000;
 
-const fixture = (): Fixture => ({ feeds: [{ name: 'bench', project: 'Fabrikam', packages: [] }] });
+const now = () => performance.timeOrigin + performance.now();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime = fs.existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-v', 'true']).status === 0;
 
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+interface Spawned { spawnAt: number; exitAt: number; code: number | null; stdout: string; stderr: string; peakKb?: number; tempDir: string }
+
+/** Starts the built task as the agent does and waits for it (bounded). */
+function runTask(em: Emulator, inputs: Record<string, string>, measureMemory = false): Promise<Spawned> {
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plc-bench-'));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(INPUT_|ENDPOINT_|SYSTEM_|AGENT_|BUILD_|RELEASE_|SECRET_|VSTS_|PACKAGELIFECYCLE_)/i.test(k)) env[k] = v;
+  }
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const collection = `${em.urls.org}/`;
+  Object.assign(env, {
+    SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: collection, SYSTEM_SERVERTYPE: 'Hosted', SYSTEM_TEAMPROJECT: 'Fabrikam',
+    ENDPOINT_URL_SYSTEMVSSCONNECTION: collection,
+    ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ parameters: { AccessToken: em.tokens.owner }, scheme: 'OAuth' }),
+    AGENT_TEMPDIRECTORY: tempDir, SYSTEM_DEFAULTWORKINGDIRECTORY: tempDir, PACKAGELIFECYCLE_TIMEOUTSECONDS: '60',
+  });
+  const useTime = measureMemory && hasGnuTime;
+  const [cmd, args] = useTime ? [GNU_TIME, ['-v', process.execPath, taskEntry]] : [process.execPath, [taskEntry]];
+  return new Promise((resolve, reject) => {
+    const spawnAt = now();
+    const child = spawn(cmd, args, { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peakKb = 0;
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+    const poll = measureMemory && !useTime ? setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch { /* gone */ }
+    }, 20) : undefined;
+    const killer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
+    let exitAt = 0;
+    child.on('exit', () => { exitAt = now(); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      if (poll) clearInterval(poll);
+      if (useTime) {
+        const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+        if (m) peakKb = Number(m[1]);
+      }
+      resolve({ spawnAt, exitAt: exitAt || now(), code, stdout, stderr, peakKb: measureMemory ? peakKb : undefined, tempDir });
+    });
+  });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function outcome(r: Spawned): { status: string; changed: string; message: string } {
+  const c = parseCommands(r.stdout);
+  fs.rmSync(r.tempDir, { recursive: true, force: true });
+  return { status: c.result?.status ?? `exit ${r.code}`, changed: c.variables.changedCount ?? '', message: (c.result?.message ?? r.stderr).slice(0, 300) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Row { scenario: string; subject: string; requests: string; ratio: string; note: string }
+const rows: Row[] = [];
+const row = (scenario: string, subject: string, requests: string | number, ratio: string, note = '') => rows.push({ scenario, subject, requests: String(requests), ratio, note });
+const x = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(0)}×`;
+
+const bulkFixture = (): Fixture => ({ feeds: [{ name: 'bench', project: 'Fabrikam', packages: [] }] });
+
+async function bulk(em: Emulator): Promise<void> {
+  const total = BULK.packages * BULK.versionsEach;
+  const reset = () => {
+    em.reset(bulkFixture());
+    em.generate({ feed: 'bench', project: 'Fabrikam', protocol: 'nuget', packages: BULK.packages, versionsEach: BULK.versionsEach, prefix: 'Bulk' });
+    em.latencyMs = latencyMs;
+  };
+  const batches = Math.ceil(total / BULK.batchSize);
+  const lookups = 4; // resource areas, feed, views, one listing page (10 packages with all their versions)
+  const minimal = lookups + batches + 1; // + one read-back listing
+  const seqBound = minimal * latencyMs;
+  const parBound = (lookups + Math.ceil(batches / BULK.inFlight) + 1) * latencyMs;
+  const scenario = `bulk promote ${total.toLocaleString('en')} NuGet versions, ${BULK.packages} packages, ${latencyMs} ms a request`;
+
+  if (!skip.has('bulk')) {
+    reset();
+    const r = await runTask(em, { action: 'promote', feed: 'Fabrikam/bench', packageType: 'nuget', packages: 'Bulk.*', version: '*', view: 'Release', maxVersions: '0' });
+    const o = outcome(r);
+    const requests = em.log.length;
+    const span = em.log.length ? r.exitAt - em.log[0].at : NaN;
+    const ok = o.status === 'Succeeded' && o.changed === String(total);
+    const pass = requests <= 16 && span <= 1.5 * parBound;
+    row(scenario, 'task (built, spawned as the agent does)', requests, x(span / parBound),
+      ok ? `first request to exit; ${pass ? 'meets' : 'misses'} the target` : `run ${o.status}, changedCount ${o.changed || '-'}: ${o.message.replace(/\s+/g, ' ').slice(0, 120)}`);
+  }
+  if (!skip.has('naive')) {
+    reset();
+    const auth = { Authorization: `Bearer ${em.tokens.owner}`, 'X-TFS-FedAuthRedirect': 'Suppress' };
+    const t0 = now();
+    const listing = (await (await fetch(`${em.urls.feeds}/Fabrikam/_apis/packaging/Feeds/bench/packages?protocolType=NuGet&packageNameQuery=Bulk&includeAllVersions=true&api-version=7.1`, { headers: auth })).json()) as { value: { name: string; versions: { version: string }[] }[] };
+    for (const p of listing.value) {
+      for (const v of p.versions) {
+        const res = await fetch(`${em.urls.pkgs}/Fabrikam/_apis/packaging/feeds/bench/nuget/packages/${encodeURIComponent(p.name)}/versions/${encodeURIComponent(v.version)}?api-version=7.1`, {
+          method: 'PATCH', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ views: { op: 'add', path: '/views/-', value: 'Release' } }),
+        });
+        if (res.status >= 300) throw new Error(`naive PATCH answered ${res.status}`);
+      }
+    }
+    const span = now() - t0;
+    row(scenario, 'one PATCH per version, one after another', em.log.length, x(span / parBound), 'listing, then a PATCH per version');
+  }
+  row(scenario, 'round-trip bound, sequential', minimal, x(seqBound / parBound), `${lookups} lookups + ${batches} batches + 1 read-back`);
+  row(scenario, `round-trip bound, ${BULK.inFlight} batches in flight`, minimal, x(1), `= ${parBound} ms; target: ≤16 requests, ≤1.5× this`);
+  em.latencyMs = 0;
+}
+
+async function big(em: Emulator): Promise<void> {
+  const t0 = now();
+  em.reset({ feeds: [{ name: 'big', project: 'Fabrikam', packages: [] }] });
+  em.generate({ feed: 'big', project: 'Fabrikam', protocol: 'nuget', packages: bigPackages, versionsEach: bigVersions, prefix: 'Big' });
+  const seeded = now() - t0;
+  const r = await runTask(em, { action: 'show', feed: 'Fabrikam/big', packageType: 'nuget', packages: 'Big.*', version: 'latest' }, true);
+  const o = outcome(r);
+  const mb = (r.peakKb ?? 0) / 1024;
+  const span = em.log.length ? r.exitAt - em.log[0].at : NaN;
+  row(`big feed: ${bigPackages.toLocaleString('en')} packages, ${(bigPackages * bigVersions).toLocaleString('en')} versions; show Big.* latest`,
+    'task: peak memory (resident)', em.log.length, `${mb.toFixed(0)} MB`,
+    `${o.status}; ${(span / 1000).toFixed(1)} s first request to exit; ${hasGnuTime ? 'GNU time' : '/proc VmHWM'}; emulator seeded in ${(seeded / 1000).toFixed(1)} s`);
+  em.reset(bulkFixture());
+}
+
+async function cold(em: Emulator): Promise<void> {
+  em.reset(demoFixture);
+  const starts: number[] = [];
+  for (let i = 0; i < coldRuns; i++) {
+    em.clearLog();
+    const r = await runTask(em, { action: 'show', feed: 'Fabrikam/internal', packageType: 'nuget', packages: 'Contoso.Core', version: 'latest' });
+    outcome(r);
+    if (em.log.length) starts.push(em.log[0].at - r.spawnAt);
+  }
+  const bare: number[] = [];
+  for (let i = 0; i < coldRuns; i++) {
+    const t0 = now();
+    spawnSync(process.execPath, ['-e', '0']);
+    bare.push(now() - t0);
+  }
+  const m = median(starts);
+  row(`cold start: spawn to first request, median of ${coldRuns}`, 'task', '', `${m.toFixed(0)} ms`, `${x(m / median(bare))} a bare \`node -e 0\` start to exit (${median(bare).toFixed(0)} ms)`);
+}
+
+function vsix(): void {
+  const bundle = path.join(repoRoot, 'dist', 'index.js');
+  const gz = fs.existsSync(bundle) ? zlib.gzipSync(fs.readFileSync(bundle), { level: 9 }).length : 0;
+  const raw = fs.existsSync(bundle) ? fs.statSync(bundle).size : 0;
+  const script = path.join(repoRoot, 'scripts', 'package.js');
+  let size = '';
+  let note = `bundle ${(raw / 1024).toFixed(0)} KB, gzipped ${(gz / 1024).toFixed(0)} KB`;
+  if (fs.existsSync(script)) {
+    const r = spawnSync(process.execPath, [script], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+    const built = fs.existsSync(path.join(repoRoot, '.build')) ? fs.readdirSync(path.join(repoRoot, '.build')).filter((f) => f.endsWith('.vsix')) : [];
+    const newest = built.map((f) => path.join(repoRoot, '.build', f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+    if (r.status === 0 && newest) size = `${(fs.statSync(newest).size / 1024).toFixed(0)} KB`;
+    else note += `; package.js failed: ${(r.stderr || r.stdout || '').trim().split('\n').pop()}`;
+  }
+  row('size', size ? '.vsix (scripts/package.js)' : 'bundle, gzipped', '', size || `${(gz / 1024).toFixed(0)} KB`, note);
+}
+
+function print(): void {
+  const heads: Row = { scenario: 'scenario', subject: 'subject', requests: 'requests', ratio: 'time ÷ bound / value', note: 'note' };
+  const cols = (['scenario', 'subject', 'requests', 'ratio', 'note'] as const);
+  const width = Object.fromEntries(cols.map((c) => [c, Math.max(...[heads, ...rows].map((r) => r[c].length))])) as Record<(typeof cols)[number], number>;
+  const line = (r: Row) => `| ${cols.map((c) => (c === 'requests' || c === 'ratio' ? r[c].padStart(width[c]) : r[c].padEnd(width[c]))).join(' | ')} |`;
+  const out = [line(heads), `|${cols.map((c) => '-'.repeat(width[c] + 2)).join('|')}|`];
+  let last = '';
+  for (const r of rows) {
+    out.push(line({ ...r, scenario: r.scenario === last ? '' : r.scenario }));
+    last = r.scenario;
+  }
+  console.log(out.join('\n'));
+}
 
 async function main(): Promise<void> {
-  const emu = await Emulator.start({ fixture: fixture() });
-  const reset = () => {
-    emu.reset(fixture());
-    emu.generate({ feed: 'bench', project: 'Fabrikam', protocol: 'nuget', packages, versionsEach, prefix: 'Bench.Pkg' });
-    emu.clearFaults();
-    emu.fault({ latencyMs, count: 1_000_000 });
-    emu.clearLog();
-  };
-  const total = packages * versionsEach;
-  const times = { task: [] as number[], naive: [] as number[] };
-  const requests = { task: 0, naive: 0 };
+  if (!fs.existsSync(taskEntry)) throw new Error(`no built task at ${path.relative(repoRoot, taskEntry)}: run npm run build`);
+  const started = now();
+  const em = await Emulator.start({ fixture: bulkFixture() });
   try {
-    for (let round = 0; round < rounds; round++) {
-      reset();
-      times.task.push(await timed(async () => {
-        const r = await runTask(emu, { action: 'promote', feed: 'Fabrikam/bench', packages: 'Bench.Pkg*', version: '*', view: 'Release', maxVersions: '0' }, { token: emu.tokens.owner });
-        if (r.result?.status !== 'Succeeded' || r.variables.changedCount !== String(total)) throw new Error(`task run failed: ${r.result?.message}`);
-      }));
-      requests.task = emu.log.length;
-
-      reset();
-      const views = (await (await fetch(`${emu.urls.feeds}/Fabrikam/_apis/packaging/Feeds/bench/views?api-version=7.1`, { headers: { Authorization: `Bearer ${emu.tokens.owner}` } })).json()) as { value: { id: string; name: string }[] };
-      const release = views.value.find((v) => v.name === 'Release')!.id;
-      const listing = (await (await fetch(`${emu.urls.feeds}/Fabrikam/_apis/packaging/Feeds/bench/packages?protocolType=NuGet&includeAllVersions=true&api-version=7.1`, { headers: { Authorization: `Bearer ${emu.tokens.owner}` } })).json()) as { value: { name: string; versions: { version: string }[] }[] };
-      const list = listing.value.map((p) => ({ name: p.name, versions: p.versions.map((v) => v.version) }));
-      emu.clearLog();
-      times.naive.push(await timed(async () => {
-        for (const p of list) {
-          for (const v of p.versions) {
-            const res = await fetch(`${emu.urls.pkgs}/Fabrikam/_apis/packaging/feeds/bench/nuget/packages/${encodeURIComponent(p.name)}/versions/${v}?api-version=7.1`, {
-              method: 'PATCH',
-              headers: { Authorization: `Bearer ${emu.tokens.owner}`, 'Content-Type': 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' },
-              body: JSON.stringify({ views: { op: 'add', path: '/views/-', value: release } }),
-            });
-            if (res.status >= 300) throw new Error(`naive PATCH answered ${res.status}`);
-          }
-        }
-      }));
-      requests.naive = emu.log.length;
-    }
+    await bulk(em);
+    if (!skip.has('big')) await big(em);
+    if (!skip.has('cold')) await cold(em);
   } finally {
-    await emu.stop();
+    await em.stop();
   }
-  const t = median(times.task);
-  const n = median(times.naive);
-  console.log(`promote ${total} versions of ${packages} packages, ${latencyMs} ms latency per request, median of ${rounds} rounds`);
-  console.log(`  task (batches, includes process start): ${t.toFixed(0)} ms, ${requests.task} requests`);
-  console.log(`  naive (one PATCH per version):          ${n.toFixed(0)} ms, ${requests.naive} requests`);
-  console.log(`  ratio naive/task: ${(n / t).toFixed(1)}x time, ${(requests.naive / requests.task).toFixed(1)}x requests`);
+  if (!skip.has('vsix')) vsix();
+  print();
+  console.log(`\n(${((now() - started) / 1000).toFixed(0)} s, node ${process.version}, ${os.cpus().length} cores; loopback only)`);
 }
 
 void main().catch((e) => {

@@ -16,6 +16,11 @@ export const demoFixture: Fixture = {
     { token: 'contributor-token', role: 'contributor', name: 'Fabrikam Build Service (fabrikam)' },
     { token: 'reader-token', role: 'reader', name: 'Project Collection Build Service (fabrikam)' },
   ],
+  // An Azure DevOps service connection with workload identity federation (Entra ID, no secret).
+  serviceConnections: [
+    { id: 'b8a5f0c2-3e4d-4a6b-9c7d-1e2f3a4b5c6d', name: 'fabrikam-wif', project: 'Fabrikam', tenantId: '0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f',
+      clientId: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d', role: 'contributor', identityName: 'fabrikam-wif (service principal)' },
+  ],
   feeds: [
     {
       name: 'shared',

@@ -6,7 +6,7 @@ import type { FeedState, PackageState, ProjectState, Store, TokenState, VersionS
 import type { ProtocolKey, Role } from './types';
 import { compareVersions, isPrerelease, normalizeName, protocolFromType, PROTOCOL_TYPE, wrapped, WrappedException } from './util';
 
-export interface Urls { org: string; feeds: string; pkgs: string; blob: string; collection: string }
+export interface Urls { org: string; feeds: string; pkgs: string; blob: string; collection: string; entra: string; attacker: string }
 
 export interface Reply {
   status: number;
@@ -39,7 +39,6 @@ export interface Ctx {
 }
 
 const ROLE_RANK: Record<Role, number> = { reader: 0, contributor: 1, owner: 2 };
-const ROLE_TITLE: Record<Role, string> = { reader: 'Feed Reader', contributor: 'Feed Publisher (Contributor)', owner: 'Feed Owner' };
 
 export const RESOURCE_AREAS: { id: string; name: string; host: 'feeds' | 'pkgs' | 'org' }[] = [
   { id: '7ab4e64e-c4d8-4f50-ae73-5ef2e21642a5', name: 'Packaging', host: 'feeds' },
@@ -75,7 +74,8 @@ export function need(ctx: Ctx, role: Role, permission: string): void {
   const id = ctx.identity!;
   if (ROLE_RANK[id.role] >= ROLE_RANK[role]) return;
   throw new HttpError(403, wrapped(
-    `User '${id.name}' (${id.id}) lacks permission to complete this action. You need to have '${permission}', which the ${ROLE_TITLE[role]} role grants; this identity has the ${ROLE_TITLE[id.role]} role.`,
+    // The service's own wording: it names the identity and the permission, never the role.
+    `User '${id.name}' lacks permission to complete this action. You need to have '${permission}'.`,
     'FeedNeedsPermissionsException'));
 }
 
@@ -689,6 +689,12 @@ export function content(ctx: Ctx): Reply {
   return { status: 303, headers: { Location: location }, text: '' };
 }
 
+/** A header value for any file name (crafted names hold CR, LF, quotes or non-Latin-1 text). */
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
 export function blob(ctx: Ctx): Reply {
   const hit = ctx.store.versionsById.get(ctx.params.blobId.toLowerCase());
   if (!hit || ctx.q.get('sig') !== blobSig(hit.ver.id) || hit.ver.permanentlyDeleted) {
@@ -697,7 +703,7 @@ export function blob(ctx: Ctx): Reply {
   const bytes = Buffer.from(hit.ver.content ?? `${hit.pkg.protocol}:${hit.pkg.name}@${hit.ver.version}\n`, 'utf8');
   return {
     status: 200, bytes,
-    headers: { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${fileName(hit.pkg, hit.ver)}"`, 'x-ms-blob-type': 'BlockBlob' },
+    headers: { 'Content-Type': 'application/octet-stream', 'Content-Disposition': contentDisposition(fileName(hit.pkg, hit.ver)), 'x-ms-blob-type': 'BlockBlob' },
   };
 }
 

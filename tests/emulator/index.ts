@@ -6,3 +6,7 @@ export { demoFixture } from './demo-data';
 export { ROUTES as routes } from './routes';
 export type { Route, SpecKey, Method } from './routes';
 export { RESOURCE_AREAS } from './handlers';
+export { CRAFTED, CRAFTED_VERSIONS, hostileFixture } from './hostile';
+export type { HostileOptions } from './hostile';
+export type { AttackerRecord } from './emulator';
+export { AZURE_DEVOPS_SCOPE } from './wif';

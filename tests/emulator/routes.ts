@@ -61,6 +61,12 @@ const routes: Route[] = [
   feedRoute('recycleBin.versions', 'GET', '_apis/packaging/Feeds/{feedId}/RecycleBin/Packages/{packageId}/Versions', ['includeUrls']),
   feedRoute('recycleBin.version', 'GET', '_apis/packaging/Feeds/{feedId}/RecycleBin/Packages/{packageId}/Versions/{packageVersionId}', ['includeUrls']),
 
+  // The agent's OIDC token for a workload identity service connection (SYSTEM_OIDCREQUESTURI). Not in the artifacts files.
+  { id: 'distributedtask.oidctoken', method: 'POST', host: 'org', template: '_apis/distributedtask/hubs/{hubName}/plans/{planId}/jobs/{jobId}/oidctoken',
+    apiVersions: ['7.1', '7.1-preview.1', '7.2-preview.1'], query: ['serviceConnectionId'], onprem: false, spec: null, project: true },
+  // Entra ID's token endpoint, on its own host (no organization segment). Needs no Azure DevOps token.
+  { id: 'entra.token', method: 'POST', host: 'entra', template: '{tenant}/oauth2/v2.0/token', apiVersions: [], query: [], onprem: true, spec: null, project: false },
+
   // Blob storage (package content, reached by redirect). Needs no token.
   { id: 'blob.content', method: 'GET', host: 'blob', template: 'artifacts/{blobId}/{fileName}', apiVersions: [], query: ['sv', 'se', 'sr', 'sp', 'sig'], onprem: true, spec: null, project: false },
 ];

@@ -1,10 +1,11 @@
 // The emulator's state: organization, projects, tokens, feeds, views, packages and versions,
 // indexed by feed + protocol + normalised name (and by id) so no request scans every package.
-import type { Fixture, GenerateOptions, ProtocolKey, Role, VersionSeed, VersionView } from './types';
+import type { Fixture, GenerateOptions, ProtocolKey, Role, VersionSeed, VersionView, WifConnectionSeed } from './types';
 import { compareVersions, normalizeName, normalizeVersion, stableGuid, PROTOCOLS } from './util';
 
 export interface ProjectState { id: string; name: string }
 export interface TokenState { token: string; role: Role; name: string; id: string }
+export interface WifConnectionState extends Required<Omit<WifConnectionSeed, 'project'>> { projectId: string; projectName: string }
 export interface ViewState { id: string; name: string; type: 'implicit' | 'release' }
 
 export interface VersionState {
@@ -55,6 +56,10 @@ export class Store {
   projects: ProjectState[] = [];
   tokens = new Map<string, TokenState>();
   feeds: FeedState[] = [];
+  /** Workload identity service connections by id (lower case). */
+  serviceConnections = new Map<string, WifConnectionState>();
+  /** Entra access tokens issued so far (they make tokens unique). */
+  issuedEntraTokens = 0;
   /** version id -> version and its package (blob lookups, version-by-id routes). */
   versionsById = new Map<string, { pkg: PackageState; ver: VersionState }>();
 
@@ -80,7 +85,8 @@ export class Store {
       if (!this.findProject(p.name)) this.projects.push({ id: p.id ?? stableGuid('project', this.organization, p.name.toLowerCase()), name: p.name });
     }
     for (const t of fixture.tokens ?? []) this.addToken(t.token, t.role, t.name);
-    for (const f of fixture.feeds) {
+    for (const c of fixture.serviceConnections ?? []) this.addServiceConnection(c);
+    for (const f of fixture.feeds ?? []) {
       let project: ProjectState | null = null;
       if (f.project) {
         project = this.findProject(f.project) ?? null;
@@ -92,6 +98,26 @@ export class Store {
       const feed = this.ensureFeed(f.name, project, f.id, f.views);
       for (const p of f.packages ?? []) for (const v of p.versions) this.addVersion(feed, p.protocol, p.name, v);
     }
+  }
+
+  addServiceConnection(c: WifConnectionSeed): WifConnectionState {
+    const project = c.project ? (this.findProject(c.project) ?? this.addProject(c.project)) : this.projects[0] ?? this.addProject('Fabrikam');
+    const name = c.name ?? `wif-${c.id.slice(0, 8)}`;
+    const state: WifConnectionState = {
+      id: c.id, name, projectId: project.id, projectName: project.name, tenantId: c.tenantId, clientId: c.clientId, role: c.role,
+      identityName: c.identityName ?? `${name} (service principal)`, expiresInSeconds: c.expiresInSeconds ?? 3599,
+    };
+    this.serviceConnections.set(c.id.toLowerCase(), state);
+    return state;
+  }
+
+  /** A change of identity in the middle of a run: the token stops working, or keeps working with another role. */
+  setIdentity(token: string, what: 'revoked' | Role): boolean {
+    const t = this.tokens.get(token);
+    if (!t) return false;
+    if (what === 'revoked') this.tokens.delete(token);
+    else t.role = what;
+    return true;
   }
 
   findProject(nameOrId: string): ProjectState | undefined {
@@ -125,7 +151,12 @@ export class Store {
   feedByRef(ref: string, project?: string): FeedState {
     let proj = project;
     let name = ref;
-    if (proj === undefined && ref.includes('/')) [proj, name] = ref.split('/', 2);
+    const slash = ref.indexOf('/');
+    // 'project/name' when the part before the first '/' is a project (or empty); a feed name may hold '/' itself.
+    if (proj === undefined && slash >= 0 && (slash === 0 || this.findProject(ref.slice(0, slash)))) {
+      proj = ref.slice(0, slash);
+      name = ref.slice(slash + 1);
+    }
     const l = name.toLowerCase();
     let cands = this.feeds.filter((f) => f.id.toLowerCase() === l || f.name.toLowerCase() === l);
     if (proj !== undefined) {
@@ -252,6 +283,7 @@ export class Store {
       organization: this.organization,
       projects: this.projects.map((p) => ({ ...p })),
       tokens: [...this.tokens.values()].map((t) => ({ token: t.token, role: t.role, name: t.name, id: t.id })),
+      serviceConnections: [...this.serviceConnections.values()].map((c) => ({ ...c })),
       feeds: this.feeds.map((f) => ({
         id: f.id, name: f.name, project: f.projectId ? { id: f.projectId, name: this.projectName(f.projectId) } : null,
         views: f.views.map((v) => ({ ...v })),

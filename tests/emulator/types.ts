@@ -2,7 +2,8 @@
 
 export type Role = 'reader' | 'contributor' | 'owner';
 export type ProtocolKey = 'nuget' | 'npm' | 'pypi' | 'maven' | 'upack' | 'cargo';
-export type HostKey = 'org' | 'feeds' | 'pkgs' | 'blob' | 'collection';
+/** `entra`: the Entra ID token endpoint (127.0.0.6); `attacker`: a foreign listener (127.0.0.5) for redirect targets. */
+export type HostKey = 'org' | 'feeds' | 'pkgs' | 'blob' | 'collection' | 'entra' | 'attacker';
 
 export interface VersionSeed {
   version: string;
@@ -44,7 +45,28 @@ export interface Fixture {
   organization?: string;
   projects?: { id?: string; name: string }[];
   tokens?: { token: string; role: Role; name?: string }[];
+  /** Azure DevOps service connections with workload identity federation (`workloadidentityuser`). */
+  serviceConnections?: WifConnectionSeed[];
   feeds: FeedSeed[];
+}
+
+export interface WifConnectionSeed {
+  /** The service connection's id (what `azureDevOpsServiceConnection` holds). */
+  id: string;
+  /** Default 'wif-<first 8 of id>'. */
+  name?: string;
+  /** Project NAME that owns the connection (the OIDC subject names it); default the first project. */
+  project?: string;
+  /** Entra tenant id (endpoint auth parameter `tenantid`). */
+  tenantId: string;
+  /** The app registration / managed identity's client id (endpoint auth parameter `serviceprincipalid`). */
+  clientId: string;
+  /** The role its Entra access token has in the feeds. */
+  role: Role;
+  /** Display name of the identity (403 messages); default '<name> (service principal)'. */
+  identityName?: string;
+  /** Lifetime of issued Entra access tokens in seconds; default 3599. */
+  expiresInSeconds?: number;
 }
 
 export interface StartOptions {
@@ -57,6 +79,8 @@ export interface StartOptions {
 
 export interface RequestRecord {
   seq: number;
+  /** Arrival time, epoch milliseconds with sub-millisecond precision. */
+  at: number;
   host: HostKey;
   method: string;
   path: string;
@@ -76,18 +100,81 @@ export interface RequestRecord {
   fault?: string;
 }
 
+export interface FaultMatch {
+  method?: string;
+  host?: HostKey;
+  pathIncludes?: string;
+  route?: string;
+  /** Every listed query parameter (name case-insensitive) must be present with exactly this value. */
+  query?: Record<string, string>;
+  /** The raw request body must contain this text. */
+  bodyIncludes?: string;
+  /** The request's token (Bearer or the Basic password) must be this one. */
+  token?: string;
+}
+
+/**
+ * One fault: the `skip` first matching requests pass untouched, the next `count` get it.
+ * Latency-only faults stack with every other fault; of the faults that shape the answer,
+ * the first one added that matches wins.
+ */
 export interface FaultSpec {
-  match?: { method?: string; host?: HostKey; pathIncludes?: string; route?: string };
-  /** How many matching requests; default 1. */
+  match?: FaultMatch;
+  /** How many matching requests get the fault; default 1. */
   count?: number;
-  status?: 429 | 500 | 502 | 503 | 504;
+  /** Let this many matching requests through untouched first ("fail only the 2nd batch": skip 1). Default 0. */
+  skip?: number;
+  /**
+   * The status to answer: 429/5xx (with the service's own bodies), 4xx (with `message`/`body`),
+   * 301/302/303/307/308 (with `redirect`), or a 2xx (with `lie`).
+   */
+  status?: number;
   /** With 429; default 1. */
   retryAfterSeconds?: number;
   /** Perform the change, then answer `status` or drop: the lost response. */
   afterApply?: boolean;
   /** Destroy the socket without answering. */
   drop?: boolean;
+  /** Delay before the request is handled. */
   latencyMs?: number;
+  /** Answer body: JSON text of the wrapped exception with this message (`{{authorization}}` is replaced by the request's Authorization header). */
+  message?: string;
+  /** typeKey of the wrapped exception with `message`; default 'InvalidArgumentValueException'. */
+  typeKey?: string;
+  /** Raw answer body (object: sent as JSON); `{{authorization}}` is replaced. Wins over `message`. */
+  body?: string | object;
+  /** Content-Type of `body`; default application/json for objects, text/plain otherwise. */
+  contentType?: string;
+  /** Extra answer headers (CR/LF are refused by Node, so they cannot carry header injection). */
+  headers?: Record<string, string>;
+  /** Shorthand: the error message echoes the request's Authorization header (default status 400). */
+  echoAuthorization?: boolean;
+  /**
+   * Answer a redirect (default 302) to the same path and query on another origin: 'blob', 'attacker'
+   * (the emulator's foreign listener on 127.0.0.5), or any loopback origin such as 'http://127.0.0.9:8080'.
+   */
+  redirect?: 'blob' | 'attacker' | string;
+  /**
+   * A change answered 2xx (default 202) but not applied. `{ applyFirst: n }`: a batch of which
+   * only the first n items are applied (a single-version change: none).
+   */
+  lie?: boolean | { applyFirst: number };
+  /**
+   * Another actor was first: before the request is handled, the same change is made by someone
+   * else to these versions of the request (default: the request's first item; a single-version
+   * request: its version). The request then gets the service's honest answer (a restore 409,
+   * a delete 404, ...).
+   */
+  preempt?: boolean | { versions: string[] };
+  /** Listing answers leave out these versions (packages, package, versions and recycle-bin listings). */
+  omit?: { version: string; package?: string }[];
+  /** Send the headers, then stall this long before the body (the task's timeout must cover the body). */
+  stallBodyMs?: number;
+  /**
+   * The identity of the request's token changes before the request is handled, for good:
+   * 'revoked' (401/203 from then on) or a role (a role dropped: 403 naming the identity).
+   */
+  identity?: 'revoked' | Role;
 }
 
 export interface VersionView {

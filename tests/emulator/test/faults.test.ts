@@ -79,6 +79,6 @@ describe('emulator faults', () => {
     em.clearFaults();
     assert.equal((await call('GET', list())).status, 200);
     assert.equal(em.log.length, 3, 'control requests are not logged');
-    assert.throws(() => em.fault({}), /needs status, drop or latencyMs/);
+    assert.throws(() => em.fault({}), /needs status, drop, latencyMs or another effect/);
   });
 });

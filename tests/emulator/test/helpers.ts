@@ -16,11 +16,15 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Default true: send X-TFS-FedAuthRedirect: Suppress. */
   suppress?: boolean;
+  /** Give up after this many ms without the whole answer. */
+  timeoutMs?: number;
+  /** Called when the status line and headers have arrived. */
+  onHeaders?: () => void;
 }
 
 export function call(method: string, url: string, o: CallOptions = {}): Promise<Answer> {
   const u = new URL(url);
-  if (!['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'].includes(u.hostname)) throw new Error(`not loopback: ${url}`);
+  if (!/^127\.0\.0\.[1-9]$/.test(u.hostname)) throw new Error(`not loopback: ${url}`);
   const headers: Record<string, string> = { ...(o.headers ?? {}) };
   const token = o.token === undefined ? 'owner-token' : o.token;
   if (token !== null) headers.Authorization = o.basic ? `Basic ${Buffer.from(`any:${token}`).toString('base64')}` : `Bearer ${token}`;
@@ -33,6 +37,7 @@ export function call(method: string, url: string, o: CallOptions = {}): Promise<
   }
   return new Promise((resolve, reject) => {
     const req = http.request(u, { method, headers, agent: false }, (res) => {
+      o.onHeaders?.();
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -43,6 +48,7 @@ export function call(method: string, url: string, o: CallOptions = {}): Promise<
       });
     });
     req.on('error', reject);
+    if (o.timeoutMs) req.setTimeout(o.timeoutMs, () => req.destroy(new Error(`timed out after ${o.timeoutMs} ms`)));
     if (payload !== undefined) req.write(payload);
     req.end();
   });

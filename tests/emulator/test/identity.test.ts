@@ -47,12 +47,12 @@ describe('emulator identity', () => {
     assert.equal(reader.status, 403);
     assert.equal(reader.json.typeKey, 'FeedNeedsPermissionsException');
     assert.match(reader.json.message, /Custom Reader/);
-    assert.match(reader.json.message, /Feed Publisher \(Contributor\)/);
+    assert.match(reader.json.message, /^User 'Custom Reader' lacks permission to complete this action\. You need to have 'PromotePackage'\.$/);
     assert.equal((await call('PATCH', V(), { token: 'contributor-token', body: promote('Release') })).status, 202);
     assert.equal((await call('PATCH', V(), { token: 'contributor-token', body: { listed: false } })).status, 202);
     const del = await call('DELETE', V(), { token: 'contributor-token' });
     assert.equal(del.status, 403);
-    assert.match(del.json.message, /Feed Owner/);
+    assert.match(del.json.message, /You need to have 'DeletePackage'/);
     const batch = await call('POST', V().replace(/packages\/.*\?/, 'packagesbatch?').replace('7.1', '7.1-preview.1'),
       { token: 'contributor-token', body: { operation: 'delete', packages: [{ id: 'Contoso.Core', version: '1.1.0' }] } });
     assert.equal(batch.status, 403);

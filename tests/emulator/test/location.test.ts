@@ -53,7 +53,7 @@ describe('emulator location service', () => {
     const op = await Emulator.start({ mode: 'onprem' });
     try {
       assert.match(op.urls.collection, /^http:\/\/127\.0\.0\.1:\d+\/tfs\/DefaultCollection$/);
-      for (const u of Object.values(op.urls)) assert.equal(u, op.urls.collection);
+      for (const k of ['org', 'feeds', 'pkgs', 'blob'] as const) assert.equal(op.urls[k], op.urls.collection);
       const list = await call('GET', `${op.urls.collection}/_apis/ResourceAreas`);
       assert.deepEqual(list.json, { count: 0, value: [] });
       const one = await call('GET', `${op.urls.collection}/_apis/ResourceAreas/7ab4e64e-c4d8-4f50-ae73-5ef2e21642a5`);
