@@ -30,6 +30,7 @@ export class Connection {
   private readonly areas = new Map<string, Promise<string>>();
   private onPrem: boolean | undefined;
   private routes: Promise<ApiRoute> | undefined;
+  private allAreas: Promise<Map<string, { locationUrl?: unknown }> | undefined> | undefined;
 
   constructor(private readonly settings: ConnectionSettings) {
     this.collectionUrl = withSlash(settings.collectionUrl);
@@ -96,14 +97,33 @@ export class Connection {
   /**
    * The location service's answer for one area, as azure-devops-node-api finds it, but through our
    * own client and its retries: the route table once a run (`OPTIONS _apis/Location`), the
-   * ResourceAreas route from it with a negotiated api-version, then the GET. A 404 is "no such
-   * area"; a sign-in page is an authentication failure.
+   * ResourceAreas route from it with a negotiated api-version, then one GET of every area, which
+   * answers every later look-up of the run (a server without the list is asked area by area). An
+   * area the list lacks, or a 404 for it, is "no such area"; a sign-in page is an authentication
+   * failure.
    */
   private async resourceArea(areaId: string): Promise<{ locationUrl?: unknown } | undefined> {
     const route = await this.resourceAreasRoute();
-    const url = new URL(routeUrl(route.routeTemplate ?? '', { area: route.area ?? 'Location', resource: route.resourceName ?? 'ResourceAreas', areaId }), this.collectionUrl).toString();
+    const apiVersion = negotiateApiVersion(route, locationApiVersion);
+    const at = (values: Record<string, string>) => new URL(routeUrl(route.routeTemplate ?? '', { area: route.area ?? 'Location', resource: route.resourceName ?? 'ResourceAreas', ...values }), this.collectionUrl).toString();
+    this.allAreas ??= (async () => {
+      try {
+        const answer = await this.http.json<{ value?: { id?: unknown; locationUrl?: unknown }[] }>({ method: 'GET', url: at({}), apiVersion });
+        const areas = new Map<string, { locationUrl?: unknown }>();
+        for (const a of Array.isArray(answer.body?.value) ? answer.body.value : []) {
+          if (a && typeof a.id === 'string') areas.set(a.id.toLowerCase(), a);
+        }
+        return areas;
+      } catch (e) {
+        // A server without the list answers each area on its own.
+        if (e instanceof FailureError && (e.failure.kind === 'notFound' || e.failure.kind === 'refused')) return undefined;
+        throw e;
+      }
+    })();
+    const areas = await this.allAreas;
+    if (areas) return areas.get(areaId.toLowerCase());
     try {
-      return (await this.http.json<{ locationUrl?: unknown }>({ method: 'GET', url, apiVersion: negotiateApiVersion(route, locationApiVersion) })).body;
+      return (await this.http.json<{ locationUrl?: unknown }>({ method: 'GET', url: at({ areaId }), apiVersion })).body;
     } catch (e) {
       if (e instanceof FailureError && e.failure.kind === 'notFound') return undefined;
       throw e;

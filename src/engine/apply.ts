@@ -25,6 +25,8 @@ export interface ApplyDeps {
   ctx: ActionContext;
   /** Pauses between read-backs while listings catch up. */
   readBackDelaysMs?: number[];
+  /** Pages the selection's pass over the whole listing read (0: it asked name by name). */
+  listingPages?: number;
 }
 
 /** What this run knows about one version's request. */
@@ -192,8 +194,9 @@ export async function readStates(d: ApplyDeps, refs: VersionRef[]): Promise<Map<
   const live = new Catalog(feeds, at, protocol, false);
   const bin = def.fromRecycleBin || def.role === 'owner' ? new Catalog(feeds, at, protocol, true) : undefined;
   const names = [...new Map(refs.map((r) => [protocol.normalizeName(r.name), { name: r.name, glob: false }])).values()];
-  live.prepare(names);
-  bin?.prepare(names);
+  // The whole listing where it takes fewer requests than one query per name.
+  live.prepare(names, d.listingPages || 10);
+  bin?.prepare(names, d.listingPages || 10);
   const out = new Map<string, VersionState | null>();
   await forEachLimited(refs, 8, async (ref) => {
     const same = (v: { version: string }) => protocol.versionRule.compare(v.version, ref.version) === 0;

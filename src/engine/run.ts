@@ -145,7 +145,7 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   }
   if (!work.length) return;
   platform.info(msg('Applying', work.length, work.length === 1 ? 1 : Math.ceil(work.length / 100)));
-  const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx }, work);
+  const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work);
   const byKey = new Map(done.rows.map((r) => [stateKey(protocol, r.package, r.version), r]));
   p.rows = p.rows.map((r) => byKey.get(stateKey(protocol, r.package, r.version)) ?? r);
   p.failures.push(...done.failures);

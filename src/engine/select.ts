@@ -156,9 +156,12 @@ export class Catalog {
     readonly recycleBin: boolean,
   ) {}
 
-  /** Reads the listing once for these selectors, when that is cheaper than one query per name. */
-  prepare(selectors: { name: string; glob: boolean }[]): void {
-    if (!selectors.some((s) => s.glob) && selectors.length <= 10) return;
+  /**
+   * Reads the listing once for these selectors, when that is cheaper than one query per name: for
+   * globs, and for more names than the listing has pages (`pages`, where a pass already told).
+   */
+  prepare(selectors: { name: string; glob: boolean }[], pages = 10): void {
+    if (!selectors.some((s) => s.glob) && selectors.length <= pages) return;
     const names = new Set(selectors.filter((s) => !s.glob).map((s) => this.protocol.normalizeName(s.name)));
     const globs = selectors.filter((s) => s.glob).flatMap((s) => [globToRegExp(s.name), globToRegExp(this.protocol.normalizeName(s.name))]);
     this.wanted = { names, globs };

@@ -14,11 +14,11 @@ function signInPage(res: http.ServerResponse): void {
  * A front for the organization host that answers some requests with a sign-in page (203, HTML),
  * as the service does when it does not take the credentials, and passes the rest through.
  */
-async function signInFront(target: string, intercept: (req: http.IncomingMessage) => boolean, answer = signInPage) {
+async function signInFront(target: string, intercept: (req: http.IncomingMessage) => boolean, answer: (res: http.ServerResponse, req: http.IncomingMessage) => void = signInPage) {
   const to = new URL(target);
   const server = http.createServer((req, res) => {
     if (intercept(req)) {
-      answer(res);
+      answer(res, req);
       return;
     }
     const up = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (r) => {
@@ -61,11 +61,15 @@ describe('e2e location: an area the service does not name', function () {
 
   it('fails before any change and never guesses a host', async () => {
     const nugetArea = 'b3be7473-68ea-4a81-bfc7-9530baaa19ad';
-    const notFound = (res: http.ServerResponse) => {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ message: 'resource area not found', typeKey: 'ResourceAreaNotFoundException' }));
+    // The list of areas without NuGet's, and a 404 for NuGet's own, as a server without it answers.
+    const list = await (await fetch(`${h.emu.urls.org}/_apis/ResourceAreas?api-version=7.2-preview.1`, { headers: { Authorization: `Bearer ${h.emu.tokens.owner}` } })).json() as { value: { id: string }[] };
+    const without = list.value.filter((a) => a.id !== nugetArea);
+    const answer = (res: http.ServerResponse, req: http.IncomingMessage) => {
+      const own = (req.url ?? '').includes(nugetArea);
+      res.writeHead(own ? 404 : 200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(own ? { message: 'resource area not found', typeKey: 'ResourceAreaNotFoundException' } : { count: without.length, value: without }));
     };
-    const front = await signInFront(h.emu.urls.org, (req) => (req.url ?? '').includes(nugetArea), notFound);
+    const front = await signInFront(h.emu.urls.org, (req) => /_apis\/ResourceAreas/i.test(req.url ?? ''), answer);
     try {
       const r = await runTask(h.emu, { action: 'promote', feed: 'Fabrikam/internal', packages: 'Contoso.Core@1.0.0', view: 'Release' }, { collectionUrl: front.url });
       assert.equal(r.result?.status, 'Failed');
