@@ -8,7 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { NetworkOptions } from './azure/transport';
-import { Credential, secretForms } from './azure/http';
+import { AzureHttp, Credential, defaultRetry, secretForms } from './azure/http';
+import { wifSettingsFromEnv, WifError, workloadIdentityToken } from './azure/wif';
+import { FailureError } from './engine/failures';
 import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
@@ -42,11 +44,40 @@ function mask(credential: Credential): void {
   for (const s of secretForms(credential)) tl.setSecret(s);
 }
 
+/**
+ * Another organization through an Azure DevOps service connection with workload identity
+ * federation: the job's OIDC token exchanged for an Entra token, through the one HTTP client.
+ */
+async function federated(id: string, timeoutMs: number): Promise<Target> {
+  const url = tl.getEndpointUrl(id, true) ?? '';
+  const http = new AzureHttp({ credential: { kind: 'bearer', token: '' }, timeoutMs, retry: defaultRetry, requestOptions: requestOptions(), debug: platform.debug });
+  try {
+    const settings = wifSettingsFromEnv(id);
+    if (!url) throw new WifError('settings', 'the service connection has no URL');
+    const token = await workloadIdentityToken({
+      postForm: (u, fields, headers) => http.postForm(u, fields, headers),
+      postJson: async (u, headers, body) => (await http.json({ method: 'POST', url: u, headers, body })).body,
+    }, settings);
+    const credential: Credential = { kind: 'bearer', token };
+    mask(credential);
+    return { collectionUrl: url, credential, own: false };
+  } catch (e) {
+    const reason = e instanceof WifError ? e.message : e instanceof FailureError ? e.message : String(e);
+    throw new InputProblem(msg('WifExchangeFailed', id, http.redact(reason).replace(/[.\s]+$/, '')));
+  }
+}
+
 /** The collection and credential: a service connection, else the pipeline's own. */
-function target(): Target {
+async function target(timeoutMs: number): Promise<Target> {
   const connection = tl.getInput('connection', false);
   const wif = tl.getInput('azureDevOpsServiceConnection', false);
   if (connection && wif) throw new InputProblem(msg('BothConnections'));
+  if (wif) {
+    // The job's own token is what asks for the OIDC token: masked first.
+    const own = tl.getEndpointAuthorization('SystemVssConnection', true)?.parameters?.['AccessToken'];
+    if (own) mask({ kind: 'bearer', token: own });
+    return federated(wif, timeoutMs);
+  }
   if (connection) {
     // Not getEndpointAuthorizationParameter: that one writes the value into a debug line.
     const auth = tl.getEndpointAuthorization(connection, true);
@@ -98,7 +129,8 @@ async function main(): Promise<void> {
   let title = format(msg('SummaryTitle', tl.getInput('action', false) ?? '', tl.getInput('packageType', false) ?? '', tl.getInput('feed', false) ?? '', ''));
   try {
     // The credential first: its token is masked before anything else can print.
-    const t = target();
+    const timeoutMs = (numberVariable('PackageLifecycle.TimeoutSeconds') ?? 60) * 1000;
+    const t = await target(timeoutMs);
     for (const name of inputNames) inputs[name] = tl.getInput(name, false);
     const workingDirectory = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
     const ran = await runInputs(inputs, {
@@ -106,7 +138,7 @@ async function main(): Promise<void> {
       credential: t.credential,
       server: t.own ? ((tl.getVariable('System.ServerType') ?? '').toLowerCase() === 'onpremises' ? 'onPremises' : 'services') : 'detect',
       requestOptions: requestOptions(),
-      timeoutMs: (numberVariable('PackageLifecycle.TimeoutSeconds') ?? 60) * 1000,
+      timeoutMs,
       platform,
       project: t.own ? { id: tl.getVariable('System.TeamProjectId'), name: tl.getVariable('System.TeamProject') } : undefined,
       organization: organizationName(t.collectionUrl),

@@ -56,6 +56,7 @@ export const texts = {
   UnsafeName: "The %s '%s' (from %s) cannot be a path segment: '.', '..' and empty names are path syntax. Nothing was sent for it.",
   UnsafeFile: "%s %s: the file name '%s' would be written outside %s; it was not downloaded.",
   ForbiddenIdentity: "Permission denied: %s is needed to %s in feed %s, and the server says %s lacks it (%s). In the feed's settings, Permissions, give '%s' that role; by default build identities only have Feed and Upstream Reader.",
+  WifExchangeFailed: "Workload identity federation through the service connection '%s' failed: %s",
 } as const;
 
 /** How many arguments each message takes (its `%s` placeholders). */
@@ -113,4 +114,5 @@ export interface Arity {
   UnsafeName: 3;
   UnsafeFile: 4;
   ForbiddenIdentity: 6;
+  WifExchangeFailed: 2;
 }
