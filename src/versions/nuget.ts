@@ -2,6 +2,14 @@
  * NuGet versioning as NuGet.Versioning does it: 1 to 4 numeric parts (whitespace around a part is
  * tolerated), SemVer 2 pre-release labels, build metadata, interval ranges and floating ranges.
  * The facts come from NuGet.Client's own test suite (tests/data/upstream/nuget).
+ *
+ * One reading is the task contract's, not NuGet's: digits written before the star of a floating
+ * number are a prefix of that part. `0.9.1*` is 0.9.1, 0.9.10 to 0.9.19, 0.9.100 and so on (never
+ * 0.9.2 or 0.9.25); `1.2*` is 1.2.x and 1.20.x to 1.29.x; `1*` is 1.x and 10.x to 19.x; `1.0.1*-beta*`
+ * floats the patch the same way. NuGet reads `0.9.1*` as 0.9.10 or above within 0.9.x. NuGet's
+ * grammar still decides what is a float (the text with the star read as 0 must be a version), and a
+ * float inside an interval's lower bound keeps the prefix reading: its lowest version (0.9.1) is the
+ * bound, and the other bound cuts the set (`[0.9.1*, 0.9.15]` is 0.9.1 and 0.9.10 to 0.9.15).
  */
 import { VersionRule, VersionSelectorError } from './types';
 
@@ -132,6 +140,11 @@ interface Float {
   min: Parsed;
   /** The label text a floating pre-release must start with (case-insensitive). */
   prefix: string;
+  /**
+   * Digits written before the `*` in the floating numeric part (`0.9.1*`: '1' at index 2), with
+   * leading zeros dropped as the feed drops them; null when the star stands alone (`1.*`, `1.4.*-rc*`).
+   */
+  digits: { at: number; text: string } | null;
 }
 
 const countParts = (s: string): number => s.split('.').length;
@@ -141,16 +154,21 @@ function parseFloat(text: string): Float | null {
   if (text.trim() === '') return null;
   const first = text.indexOf('*');
   const last = text.lastIndexOf('*');
-  if (text === '*') return { kind: 'major', min: { parts: [0, 0, 0, 0], labels: [] }, prefix: '' };
-  if (text === '*-*') return { kind: 'absoluteLatest', min: { parts: [0, 0, 0, 0], labels: ['0'] }, prefix: '' };
+  if (text === '*') return { kind: 'major', min: { parts: [0, 0, 0, 0], labels: [] }, prefix: '', digits: null };
+  if (text === '*-*') {
+    return { kind: 'absoluteLatest', min: { parts: [0, 0, 0, 0], labels: ['0'] }, prefix: '', digits: null };
+  }
   let kind: FloatKind = 'none';
   let actual: string | null = null;
   let prefix: string | null = null;
+  /** The numbers as written before the star that floats them (`0.9.1` for `0.9.1*`), when a number floats. */
+  let stableText: string | null = null;
   if (first !== last && last !== -1 && !text.includes('+')) {
     // Two stars: `1.*-beta*`, the first right before the first dash, the second at the end.
     const dash = text.indexOf('-');
     if (dash !== -1 && last === text.length - 1 && first === dash - 1) {
-      const stable = text.slice(0, dash - 1) + '0';
+      stableText = text.slice(0, dash - 1);
+      const stable = stableText + '0';
       kind = (['', 'prereleaseMajor', 'prereleaseMinor', 'prereleasePatch', 'prereleaseRevision'][countParts(stable)] ??
         'none') as FloatKind;
       prefix = text.slice(dash + 1, -1);
@@ -160,8 +178,12 @@ function parseFloat(text: string): Float | null {
   } else if (last === text.length - 1 && !text.includes('+')) {
     actual = text.slice(0, -1);
     if (!text.includes('-')) {
+      stableText = actual;
       actual += '0';
-      kind = (['', '', 'minor', 'patch', 'revision'][countParts(actual)] ?? 'none') as FloatKind;
+      // NuGet gives `1*` no behaviour (its minimum 10 only); with digits before the star it is a
+      // prefix of the major part here, like `1.2*` of the minor.
+      kind = (['', /\d\s*$/.test(stableText) ? 'major' : '', 'minor', 'patch', 'revision'][countParts(actual)] ??
+        'none') as FloatKind;
       if (kind === ('' as FloatKind)) kind = 'none';
     } else {
       kind = 'prerelease';
@@ -173,20 +195,35 @@ function parseFloat(text: string): Float | null {
     }
   } else {
     const p = parse(text);
-    return p ? { kind: 'none', min: p, prefix: '' } : null;
+    return p ? { kind: 'none', min: p, prefix: '', digits: null } : null;
   }
   if (actual === null) return null;
+  // NuGet's grammar decides what is a float: the text with the star read as 0 must be a version.
   const min = parse(actual);
   if (!min) return null;
   if (prefix === null) prefix = min.labels.join('.');
-  return { kind, min, prefix };
+  let digits: Float['digits'] = null;
+  if (stableText !== null && kind !== 'none') {
+    const at = countParts(stableText) - 1;
+    const written = stableText.slice(stableText.lastIndexOf('.') + 1).trim();
+    if (written !== '') {
+      // The contract's reading, not NuGet's: `0.9.1*` is 0.9.1 and 0.9.10 to 0.9.19 (and 0.9.100 …),
+      // so its lowest version is 0.9.1, where NuGet starts at 0.9.10 and takes all of 0.9.x above it.
+      const lead = written.replace(/^0+(?=\d)/, '');
+      min.parts[at] = Number(lead);
+      digits = { at, text: lead };
+    }
+  }
+  return { kind, min, prefix, digits };
 }
 
 /**
  * Whether `v` lies in the float, as NuGet's FloatRange.Satisfies says, except that the numeric
- * floats (`1.*`, `1.4.*`) take pre-releases too: the task's `prerelease` input is the one switch.
+ * floats (`1.*`, `1.4.*`) take pre-releases too: the task's `prerelease` input is the one switch;
+ * and that digits before a numeric star must begin that part (the contract's prefix reading).
  */
 function floatAdmits(f: Float, v: Parsed): boolean {
+  if (f.digits && !String(v.parts[f.digits.at]).startsWith(f.digits.text)) return false;
   const labelOk = v.labels.length === 0 || v.labels.join('.').toLowerCase().startsWith(f.prefix.toLowerCase());
   const same = (n: number): boolean => f.min.parts.slice(0, n).every((x, i) => x === v.parts[i]);
   switch (f.kind) {

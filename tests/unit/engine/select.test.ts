@@ -72,6 +72,14 @@ describe('engine: version selection', () => {
     assert.deepEqual(pick('[1.0,2.0)', { prerelease: 'exclude' }, mvn, protocols.maven).selected, ['1.5', '1.0']);
   });
 
+  it("NuGet's floating 0.9.1* is the rule's float (0.9.1 and 0.9.10 to 0.9.19), not a glob", () => {
+    const list = ['0.9.0', '0.9.1-beta', '0.9.1', '0.9.2', '0.9.10', '0.9.15', '0.9.19', '0.9.25', '0.10.1'].map((x) => v(x));
+    const [s] = parseSelectors('X@0.9.1*', '', protocols.nuget);
+    assert.equal(parseVersionSelector(s, protocols.nuget.versionRule).kind, 'range');
+    // A glob would take 0.9.1-beta too; the float starts at 0.9.1.
+    assert.deepEqual(pick('0.9.1*', {}, list).selected, ['0.9.19', '0.9.15', '0.9.10', '0.9.1']);
+  });
+
   it('a malformed selector is an error naming its line', () => {
     const [s] = parseSelectors('\nX@[1.0,', '', protocols.nuget);
     assert.throws(() => parseVersionSelector(s, protocols.nuget.versionRule), (e: unknown) => e instanceof FailureError && e.failure.kind === 'badInput' && e.failure.message.key === 'BadVersionSelector' && e.failure.message.args[0] === 2);
