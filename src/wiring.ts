@@ -74,8 +74,13 @@ export async function runInputs(inputs: Inputs, s: Settings): Promise<Ran> {
       return { request, outcome: fail(e) };
     }
   }
-  const outcome = await run(request, { ports: buildPorts(s), project: s.project, organization: s.organization });
-  return { request, outcome };
+  const ports = buildPorts(s);
+  try {
+    return { request, outcome: await run(request, { ports, project: s.project, organization: s.organization }) };
+  } finally {
+    // Kept-alive connections would hold the process open until the server closes them.
+    ports.feeds.close();
+  }
 }
 
 /** The outcome of a run that stopped before it started. */

@@ -20,6 +20,10 @@ export class FeedsClient implements FeedsPort {
     return this.connection.http.stats.requests;
   }
 
+  close(): void {
+    this.connection.http.close();
+  }
+
   async serverKind(): Promise<'services' | 'onPremises'> {
     await guard(() => this.connection.areaUrl(packagingAreaId));
     return this.connection.onPremises ? 'onPremises' : 'services';

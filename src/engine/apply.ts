@@ -10,8 +10,8 @@ import type { ActionContext, AnyChange, VersionState } from './actions';
 import { Failure, failureOf, isFatal } from './failures';
 import { Msg, msg } from './messages';
 import type { Row } from './plan';
-import type { FeedLocation, FeedsPort, Platform, VersionRef } from './ports';
-import { Catalog, stateOf, versionsOf } from './select';
+import type { FeedLocation, FeedsPort, PackageInfo, PackageVersionInfo, Platform, VersionRef } from './ports';
+import { Catalog, stateOf } from './select';
 
 export const batchLimit = 100;
 export const inFlight = 4;
@@ -197,19 +197,32 @@ export async function readStates(d: ApplyDeps, refs: VersionRef[]): Promise<Map<
   // The whole listing where it takes fewer requests than one query per name.
   live.prepare(names, d.listingPages || 10);
   bin?.prepare(names, d.listingPages || 10);
+  // Each package's versions indexed once by their normal form: a read-back of thousands of
+  // versions compares each version once, not once per version asked for.
+  const indexes = new Map<PackageInfo, Map<string, PackageVersionInfo>>();
+  const find = (p: PackageInfo | undefined, version: string, live: boolean): PackageVersionInfo | undefined => {
+    if (!p) return undefined;
+    let index = indexes.get(p);
+    if (!index) {
+      index = new Map();
+      for (const v of p.versions) index.set(`${v.isDeleted ? 'd' : 'l'}:${protocol.versionRule.normalize(v.version)}`, v);
+      indexes.set(p, index);
+    }
+    const n = protocol.versionRule.normalize(version);
+    return live ? index.get(`l:${n}`) : index.get(`d:${n}`) ?? index.get(`l:${n}`);
+  };
   const out = new Map<string, VersionState | null>();
   await forEachLimited(refs, 8, async (ref) => {
-    const same = (v: { version: string }) => protocol.versionRule.compare(v.version, ref.version) === 0;
     const livePackage = await live.byName(ref.name);
-    const liveVersion = livePackage ? versionsOf(livePackage, false).find(same) : undefined;
+    const liveVersion = find(livePackage, ref.version, true);
     let state: VersionState | null = null;
     if (liveVersion) state = stateOf(liveVersion, protocol, false);
     else if (bin) {
-      const binVersion = (await bin.byName(ref.name))?.versions.find(same);
+      const binVersion = find(await bin.byName(ref.name), ref.version, false);
       if (binVersion) state = stateOf(binVersion, protocol, true);
     }
     if (!state) {
-      const deleted = livePackage?.versions.find(same);
+      const deleted = find(livePackage, ref.version, false);
       if (deleted) state = stateOf(deleted, protocol, true);
     }
     if (state && protocol.hasDeprecation && def.changesDeprecation) state.deprecated = await readDeprecation(feeds, at, protocol, ref);

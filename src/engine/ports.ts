@@ -73,6 +73,8 @@ export interface FeedsPort {
   clientUrl(protocol: Protocol, feed: Feed): Promise<string>;
   /** Requests sent so far, for the log and the benchmarks. */
   requestCount(): number;
+  /** Lets go of connections kept open; called once the run is over. */
+  close(): void;
 }
 
 export interface FilesPort {

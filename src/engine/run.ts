@@ -77,16 +77,16 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   p.feed = feed;
   platform.info(msg('FeedFound', feed.display, feed.feed.id));
 
-  // Independent look-ups at once: the protocol's host (for the client URL) and the feed's views.
+  // Independent look-ups at once: the listing (started now, awaited where it is read), the
+  // protocol's host (for the client URL) and the feed's views.
+  const catalog = new Catalog(feeds, feed.at, protocol, def.fromRecycleBin);
+  const other = new Catalog(feeds, feed.at, protocol, !def.fromRecycleBin);
+  catalog.prepare(req.selectors);
   const needViews = !!(req.view || req.sourceView || req.exceptView);
   const [feedUrl, views] = await Promise.all([feeds.clientUrl(protocol, feed.feed), needViews ? feeds.listViews(feed.at) : Promise.resolve([] as FeedView[])]);
   p.feedUrl = feedUrl;
   const view = (name: string | undefined) => (name ? findView(views, feed, name) : undefined);
   const actx = contextOf(req, view(req.view));
-
-  const catalog = new Catalog(feeds, feed.at, protocol, def.fromRecycleBin);
-  const other = new Catalog(feeds, feed.at, protocol, !def.fromRecycleBin);
-  catalog.prepare(req.selectors);
   const filters: Filters = {
     prerelease: req.prerelease,
     source: req.source,

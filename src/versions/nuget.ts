@@ -11,6 +11,7 @@
  * float inside an interval's lower bound keeps the prefix reading: its lowest version (0.9.1) is the
  * bound, and the other bound cuts the set (`[0.9.1*, 0.9.15]` is 0.9.1 and 0.9.10 to 0.9.15).
  */
+import { memo } from './memo';
 import { VersionRule, VersionSelectorError } from './types';
 
 const MAX_PART = 2147483647; // parts are 32-bit signed integers
@@ -48,7 +49,9 @@ function parseNumbers(text: string): Parsed['parts'] | null {
   return nums as Parsed['parts'];
 }
 
-function parse(input: string): Parsed | null {
+const parse = memo(parseText);
+
+function parseText(input: string): Parsed | null {
   const v = input.trim();
   if (v === '') return null;
   // The numbers end at the first '-' or '+'; the label at the first '+' after that.
@@ -199,8 +202,10 @@ function parseFloat(text: string): Float | null {
   }
   if (actual === null) return null;
   // NuGet's grammar decides what is a float: the text with the star read as 0 must be a version.
-  const min = parse(actual);
-  if (!min) return null;
+  const parsed = parse(actual);
+  if (!parsed) return null;
+  // A copy: parse() answers are shared between callers.
+  const min: Parsed = { ...parsed, parts: [...parsed.parts] as Parsed['parts'], labels: [...parsed.labels] };
   if (prefix === null) prefix = min.labels.join('.');
   let digits: Float['digits'] = null;
   if (stableText !== null && kind !== 'none') {

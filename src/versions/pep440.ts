@@ -4,6 +4,7 @@
  * with pre-releases admitted inside their bounds (pypa's `prereleases=True`): the task's
  * `prerelease` input is the one switch for those.
  */
+import { memo } from './memo';
 import { VersionRule, VersionSelectorError } from './types';
 
 /** Numbers are kept as digit strings without leading zeros, so any length compares exactly. */
@@ -40,7 +41,9 @@ function cmpNum(a: Num, b: Num): number {
 
 const PRE_LABEL: Record<string, string> = { alpha: 'a', a: 'a', beta: 'b', b: 'b', c: 'rc', pre: 'rc', preview: 'rc', rc: 'rc' };
 
-function parse(text: string): Parsed | null {
+const parse = memo(parseText);
+
+function parseText(text: string): Parsed | null {
   const m = VERSION_RE.exec(text);
   if (!m) return null;
   const [, epoch, release, preLabel, preN, postDash, postLabel, postN, devN, local] = m;
