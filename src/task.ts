@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { NetworkOptions } from './azure/transport';
 import { AzureHttp, Credential, defaultRetry, secretForms } from './azure/http';
-import { wifSettingsFromEnv, WifError, workloadIdentityToken } from './azure/wif';
+import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';
 import { FailureError } from './engine/failures';
 import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
@@ -52,7 +52,19 @@ async function federated(id: string, timeoutMs: number): Promise<Target> {
   const url = tl.getEndpointUrl(id, true) ?? '';
   const http = new AzureHttp({ credential: { kind: 'bearer', token: '' }, timeoutMs, retry: defaultRetry, requestOptions: requestOptions(), debug: platform.debug });
   try {
-    const settings = wifSettingsFromEnv(id);
+    // task-lib keeps endpoint values in its own vault (they are gone from the environment once it loads).
+    const auth = tl.getEndpointAuthorization(id, true);
+    if (auth?.scheme && auth.scheme.toLowerCase() !== 'workloadidentityfederation') throw new WifError('settings', `the service connection uses the scheme '${auth.scheme}', not WorkloadIdentityFederation`);
+    const parameter = (name: string) => Object.entries(auth?.parameters ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? '';
+    const settings: WifSettings = {
+      oidcRequestUri: tl.getVariable('System.OidcRequestUri') ?? '',
+      systemAccessToken: tl.getEndpointAuthorization('SystemVssConnection', true)?.parameters?.['AccessToken'] ?? '',
+      serviceConnectionId: id,
+      tenantId: parameter('tenantid'),
+      clientId: parameter('serviceprincipalid'),
+      authorityHost: tl.getEndpointDataParameter(id, 'environmentAuthorityUrl', true) || DEFAULT_AUTHORITY_HOST,
+      collectionUri: tl.getVariable('System.TeamFoundationCollectionUri') || undefined,
+    };
     if (!url) throw new WifError('settings', 'the service connection has no URL');
     const token = await workloadIdentityToken({
       postForm: (u, fields, headers) => http.postForm(u, fields, headers),
