@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readPackageFilesWith } from './adapters';
 import { Credential, secretForms } from './azure/http';
-import { format, msg, Msg } from './engine/messages';
+import { format, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { Inputs } from './engine/request';
 import { inline } from './engine/text';

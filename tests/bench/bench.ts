@@ -23,6 +23,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { demoFixture, Emulator, Fixture } from '../emulator';
 import { parseCommands, repoRoot, taskEntry } from '../helpers/run-task';
+import { makeTemp } from '../helpers/temp';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 25);
 const bigPackages = Number(process.env.BENCH_BIG_PACKAGES ?? 10_000);
@@ -41,7 +42,7 @@ interface Spawned { spawnAt: number; exitAt: number; code: number | null; stdout
 
 /** Starts the built task as the agent does and waits for it (bounded). */
 function runTask(em: Emulator, inputs: Record<string, string>, measureMemory = false): Promise<Spawned> {
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plc-bench-'));
+  const tempDir = makeTemp('bench');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !/^(INPUT_|ENDPOINT_|SYSTEM_|AGENT_|BUILD_|RELEASE_|SECRET_|VSTS_|PACKAGELIFECYCLE_)/i.test(k)) env[k] = v;

@@ -17,7 +17,7 @@ function cli(args: string[], env: Record<string, string> = {}, stdin?: string): 
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(AZURE_DEVOPS_|SYSTEM_|HTTPS?_PROXY|NO_PROXY)/i.test(k)) clean[k] = v;
   return new Promise((resolve) => {
-    const child = execFile(bin, args, { env: { ...clean, ...env }, cwd: runFolder('plc-cli-') }, (error, stdout, stderr) => {
+    const child = execFile(bin, args, { env: { ...clean, ...env }, cwd: runFolder('cli') }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
     child.stdin?.end(stdin ?? '');

@@ -154,7 +154,7 @@ describe('engine nuget: each action', function () {
   });
 
   it('downloads a .nupkg through the blob redirect without sending the token there', async () => {
-    const dir = runFolder('plc-dl-');
+    const dir = runFolder('dl');
     const r = await runTask(h.emu, { action: 'download', feed, packages: 'Contoso.Core@2.0.0', downloadDirectory: dir });
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     const file = path.join(dir, 'Contoso.Core.2.0.0.nupkg');

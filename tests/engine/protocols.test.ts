@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ProtocolKey, RequestRecord } from '../emulator';
 import { assertTokenOnlyToTrustedHosts, changing, useEmulator } from '../helpers/e2e';
@@ -356,7 +355,7 @@ describe('engine protocols', function () {
     });
 
     it('downloads scoped and unscoped .tgz files through the blob redirect, without the token there', async () => {
-      const dir = runFolder('plc-npm-');
+      const dir = runFolder('npm');
       const r = await run({ action: 'download', packages: '@contoso/widgets@1.4.0\nleft-pad@1.0.0', downloadDirectory: dir });
       ok(r);
       const files = [path.join(dir, 'contoso-widgets-1.4.0.tgz'), path.join(dir, 'left-pad-1.0.0.tgz')];
@@ -375,7 +374,7 @@ describe('engine protocols', function () {
     });
 
     it('a file of that name is replaced', async () => {
-      const dir = runFolder('plc-npm-');
+      const dir = runFolder('npm');
       fs.writeFileSync(path.join(dir, 'left-pad-1.0.0.tgz'), 'stale bytes that are longer than the package');
       const r = await run({ action: 'download', packages: 'left-pad@1.0.0', downloadDirectory: dir });
       ok(r);

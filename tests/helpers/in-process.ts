@@ -5,7 +5,6 @@
  * process. Sleeps are virtual: a fake clock moves on instead, so no test waits for real back-off.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Credential } from '../../src/azure/http';
 import { format, Msg } from '../../src/engine/messages';
@@ -17,6 +16,7 @@ import { present } from '../../src/outputs';
 import { runInputs } from '../../src/wiring';
 import type { Emulator } from '../emulator';
 import type { ResultRow, RunOptions, TaskRun } from './run-task';
+import { makeTemp } from './temp';
 
 export interface InProcessOptions extends RunOptions {
   /** Per-request timeout; default 10 s. */
@@ -42,14 +42,14 @@ export function removeRunFolders(): void {
 }
 
 /** A temporary folder removed with the run folders. */
-export function runFolder(prefix = 'plc-test-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+export function runFolder(what = 'test'): string {
+  const dir = makeTemp(what);
   tempDirs.add(dir);
   return dir;
 }
 
 export async function runInProcess(emu: Emulator, inputs: Record<string, string>, opts: InProcessOptions = {}): Promise<InProcessRun> {
-  const tempDir = runFolder('plc-inproc-');
+  const tempDir = runFolder('inproc');
   const lines: string[] = [];
   const warnings: string[] = [];
   const messages: Msg[] = [];

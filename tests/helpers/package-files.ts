@@ -4,9 +4,9 @@
  * the protocol's tools would (the content, not the name, must decide name and version).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync, zipSync } from 'fflate';
+import { makeTemp } from './temp';
 
 const utf8 = new TextEncoder();
 
@@ -264,8 +264,8 @@ export function makeJar(dir: string, groupId: string, artifactId: string, versio
 }
 
 /** A fresh temporary folder; pair with `removeTempDir` in an `afterEach`. */
-export function makeTempDir(prefix = 'plc-files-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+export function makeTempDir(what = 'files'): string {
+  return makeTemp(what);
 }
 
 export function removeTempDir(dir: string | undefined): void {

@@ -5,9 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Emulator } from '../emulator';
+import { makeTemp } from './temp';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 export const taskEntry = path.join(repoRoot, 'dist', 'index.js');
@@ -80,7 +80,7 @@ export function parseCommands(stdout: string): Pick<TaskRun, 'result' | 'variabl
 
 /** Runs the task against the emulator with these inputs (names as in task.json). */
 export function runTask(emu: Emulator, inputs: Record<string, string>, opts: RunOptions = {}): Promise<TaskRun> {
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plc-agent-'));
+  const tempDir = makeTemp('agent');
   tempDirs.add(tempDir);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {

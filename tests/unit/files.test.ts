@@ -16,7 +16,7 @@ let loadedTaskLib: typeof TaskLib | undefined;
 /** task-lib, loaded once with its key file (`.taskkey`, written on load) kept in a temporary folder. */
 function taskLib(): typeof TaskLib {
   if (loadedTaskLib) return loadedTaskLib;
-  const keyDir = makeTempDir('plc-tasklib-');
+  const keyDir = makeTempDir('tasklib');
   const before = process.env['AGENT_TEMPDIRECTORY'];
   process.env['AGENT_TEMPDIRECTORY'] = keyDir;
   try {

@@ -3,9 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { makeTemp } from '../helpers/temp';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -117,7 +117,7 @@ describe('npm run package', function () {
   let outDir: string;
 
   beforeEach(() => {
-    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plc-vsix-'));
+    outDir = makeTemp('vsix');
   });
   afterEach(() => {
     fs.rmSync(outDir, { recursive: true, force: true });

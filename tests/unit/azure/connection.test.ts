@@ -44,6 +44,23 @@ async function kindOf(p: Promise<unknown>): Promise<string> {
 }
 
 describe('azure connection: the location service through our own client', () => {
+  it('asks each area on its own where the server has no list', async () => {
+    const org = await serve('127.0.0.1', [routes, json(404, { message: 'no such route' }), area('https://feeds.example.invalid/'), area('https://feeds.example.invalid/')]);
+    try {
+      const { c } = connect(org.url);
+      assert.equal(await c.areaUrl(packaging), 'https://feeds.example.invalid/');
+      await c.areaUrl(nuget);
+      assert.deepEqual(org.seen.map((s) => `${s.method} ${s.url}`), [
+        'OPTIONS /_apis/Location',
+        'GET /_apis/ResourceAreas?api-version=7.2-preview.1',
+        `GET /_apis/ResourceAreas/${packaging}?api-version=7.2-preview.1`,
+        `GET /_apis/ResourceAreas/${nuget}?api-version=7.2-preview.1`,
+      ]);
+    } finally {
+      await org.close();
+    }
+  });
+
   it('asks the route table once (OPTIONS), then every area in one GET, with the token and FedAuthRedirect suppressed', async () => {
     const feeds = await serve('127.0.0.2', [json(200, {})]);
     const org = await serve('127.0.0.1', [routes, areas(`${feeds.url}/fabrikam`)]);
