@@ -46,6 +46,7 @@ export function buildPorts(s: Settings): Ports {
     timeoutMs: s.timeoutMs,
     retry: s.retry,
     sleep: s.platform.sleep,
+    now: s.platform.now,
     debug: s.platform.debug,
   });
   return { feeds: new FeedsClient(connection), files: s.files ?? nodeFiles, platform: s.platform };

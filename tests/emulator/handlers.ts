@@ -158,7 +158,9 @@ function minimalVersionJson(ctx: Ctx, pkg: PackageState, v: VersionState, latest
     id: v.id, normalizedVersion: v.normalized, version: v.version,
     isLatest: latest === v, isListed: v.listed, storageId: createHash('sha1').update(v.id).digest('hex').toUpperCase(),
     views: versionViews(ctx, pkg.feed, v), publishDate: v.publishDate, isDeleted: v.deleted,
+    isCachedVersion: v.upstreamSourceId !== null,
   };
+  if (v.upstreamSourceId !== null) out.directUpstreamSourceId = v.upstreamSourceId;
   if (v.deleted) out.deletedDate = v.deletedDate;
   if (description) out.packageDescription = `${pkg.name} ${v.version}`;
   return out;

@@ -22,6 +22,8 @@ export interface VersionState {
   content: string | null;
   visibleAt: number;
   permanentlyDeleted: boolean;
+  /** The upstream source it was saved from; null: published to this feed. */
+  upstreamSourceId: string | null;
 }
 
 export interface PackageState {
@@ -221,6 +223,7 @@ export class Store {
       content: seed.content ?? null,
       visibleAt: seed.visibleAfterMs ? now + seed.visibleAfterMs : 0,
       permanentlyDeleted: false,
+      upstreamSourceId: seed.upstreamSourceId ?? null,
     };
     pkg.versions.set(normalized, ver);
     this.versionsById.set(ver.id, { pkg, ver });

@@ -21,6 +21,8 @@ export interface VersionSeed {
   content?: string;
   /** Ingestion lag: the version is invisible to every route for this many ms after it is added. */
   visibleAfterMs?: number;
+  /** Saved from this upstream source (its id) rather than published to the feed: `isCachedVersion`. */
+  upstreamSourceId?: string;
 }
 
 export interface PackageSeed {
