@@ -31,10 +31,10 @@ export function cell(value: string): string {
 
 /**
  * JSON for output: the same data (credentials removed), with the characters that could start an agent command or a new
- * line written as escapes (`\u0023`, `\u2028`), which every JSON reader turns back into the same text.
+ * line written as escapes (`\u0023`, `\u2028`, and the C1 controls such as NEL, `\u0085`), which every JSON reader turns back into the same text.
  */
 export function json(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? hideSecrets(v) : v))
-    .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
+    .replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/#/g, '\\u0023');
 }
