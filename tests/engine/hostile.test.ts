@@ -471,3 +471,17 @@ describe('engine hostile: failure messages stay on one line', function () {
     assertNoToken(r.result!.message, h.emu.tokens.owner, 'message');
   });
 });
+
+describe('engine hostile: listings that lie about paging', function () {
+  this.timeout(60_000);
+  const h = useEmulator(nugetFixture);
+
+  it('a listing that ignores $skip and repeats a full page ends the run instead of paging forever', async () => {
+    const value = Array.from({ length: 1000 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `Loop.${i}`, normalizedName: `loop.${i}`, protocolType: 'NuGet', versions: [{ id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, version: '1.0.0', normalizedVersion: '1.0.0', isListed: true, isDeleted: false, views: [], publishDate: '2020-01-01T00:00:00Z' }] }));
+    h.emu.fault({ match: { route: 'packages.list' }, status: 200, body: { count: 1000, value }, count: 50 });
+    const r = await run(h.emu, { action: 'show', feed, packages: 'Loop.*', version: '*' });
+    assert.equal(r.result?.status, 'Failed', r.result?.message);
+    assert.ok(h.emu.log.filter((x) => x.route === 'packages.list').length <= 3, 'stops at the first repeated page');
+    assert.match(r.result!.message, /\$skip|repeat/i);
+  });
+});
