@@ -179,7 +179,7 @@ describe('properties: output text', () => {
     const row: fc.Arbitrary<Row> = fc.record({ package: anyText, version: anyText, before: state, after: state, outcome: fc.constantFrom('changed', 'unchanged', 'planned', 'downloaded', 'failed'), published: fc.option(fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), source: fc.constantFrom('local', 'upstream') }) as fc.Arbitrary<Row>;
     fc.assert(fc.property(fc.array(row, { maxLength: 6 }), fc.boolean(), anyText, (rows, show, warning) => {
       const outcome: RunOutcome = { rows, changedCount: rows.filter((r) => r.outcome === 'changed').length, downloadedFiles: [], result: 'Failed', errors: [msg('Unexpected', warning)], warnings: [msg('Unexpected', warning)], requests: 0, show };
-      const out = present(outcome, warning, '/tmp/result.json');
+      const out = present(outcome, warning, 'result.json');
       const lines = out.table!.split(/\r\n|\r|\n/);
       assert.equal(lines.length, rows.length + 2);
       for (const l of lines) assertOneLine(l, 'table line');
