@@ -63,6 +63,9 @@ export class FeedsClient implements FeedsPort {
   async *packagePages(at: FeedLocation, protocol: Protocol, query: { recycleBin: boolean; nameQuery?: string }): AsyncIterable<PackageInfo[]> {
     const base = await guard(() => this.feedsBase(at.projectId));
     const views = new Map<string, FeedView>();
+    // A server that ignores $skip answers the same full page for ever: a page that brings no
+    // package not seen before ends the listing with a failure, so that a run always ends.
+    const seen = new Set<string>();
     for (let skip = 0; ; skip += pageSize) {
       const url = new URL(`${base}_apis/packaging/Feeds/${segment(at.feedId, 'feed')}/${query.recycleBin ? 'RecycleBin/Packages' : 'packages'}`);
       url.searchParams.set('protocolType', protocol.protocolType);
@@ -72,10 +75,15 @@ export class FeedsClient implements FeedsPort {
       url.searchParams.set('includeUrls', 'false');
       url.searchParams.set('$top', String(pageSize));
       if (skip) url.searchParams.set('$skip', String(skip));
-      const page = (await guard(() => this.get<ListAnswer<PackageInfo>>(url.toString())))?.value ?? [];
-      const count = Array.isArray(page) ? page.length : 0;
+      const answer = (await guard(() => this.get<ListAnswer<PackageInfo>>(url.toString())))?.value;
+      const page = Array.isArray(answer) ? answer : [];
+      if (skip > 0 && page.length > 0) {
+        const fresh = page.filter((p) => p && !seen.has(`${p.id}|${p.name}`)).length;
+        if (fresh === 0) throw new FailureError({ kind: 'refused', status: 200, method: 'GET', url: url.toString().split('?')[0], detail: `the listing answered the same packages again for $skip=${skip}: paging is broken on the server` });
+      }
+      for (const p of page) if (p) seen.add(`${p.id}|${p.name}`);
       yield trimPage(page, views);
-      if (count < pageSize) return;
+      if (page.length < pageSize) return;
     }
   }
 

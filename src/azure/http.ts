@@ -1,6 +1,6 @@
 import type { Failure } from '../engine/failures';
 import { fail, failureForStatus, withoutQuery } from './errors';
-import { Redactor, tokenForms } from './redact';
+import { hideSecret, Redactor, tokenForms } from './redact';
 import { NetworkOptions, Transport } from './transport';
 
 type IHeaders = Record<string, string>;
@@ -105,6 +105,8 @@ export class AzureHttp {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.redactor = new Redactor([options.credential.token]);
+    // Whatever a server does with it, the token is removed from everything written out.
+    hideSecret(options.credential.token);
   }
 
   /** Allows the token to be sent to this URL's origin. */
@@ -161,7 +163,11 @@ export class AzureHttp {
     const out: IHeaders = {};
     for (const [k, v] of Object.entries(headers ?? {})) {
       const name = k.toLowerCase() === 'authorization' ? 'Authorization' : k;
-      if (name === 'Authorization') this.redactor.add(v.replace(/^\S+\s+/, ''));
+      if (name === 'Authorization') {
+        const secret = v.replace(/^\S+\s+/, '');
+        this.redactor.add(secret);
+        hideSecret(secret);
+      }
       out[name] = v;
     }
     return out;
