@@ -134,6 +134,7 @@ describe('engine features: version globs and floating versions', function () {
   it("NuGet '0.*.1*' (not NuGet's grammar) is a glob; a selector that is neither is an error naming the line", async () => {
     let r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core@0.*.1*' });
     assert.deepEqual(r.rows.map((x) => x.version), ['0.9.1', '0.9.10', '0.9.15']);
+    h.emu.clearLog();
     r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core@1.0.0\nContoso.Web@(,)' });
     assert.equal(r.result?.status, 'Failed');
     assert.match(r.result!.message, /line 2 \('Contoso\.Web@\(,\)'\).*not valid/);
