@@ -8,6 +8,7 @@ import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, 
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
 import { segment } from '../protocols/names';
 import type { Connection } from './connection';
+import { relieve } from './memory';
 
 interface ListAnswer<T> { count?: number; value?: T[] }
 
@@ -75,15 +76,18 @@ export class FeedsClient implements FeedsPort {
       url.searchParams.set('includeUrls', 'false');
       url.searchParams.set('$top', String(pageSize));
       if (skip) url.searchParams.set('$skip', String(skip));
-      const answer = (await guard(() => this.get<ListAnswer<PackageInfo>>(url.toString())))?.value;
-      const page = Array.isArray(answer) ? answer : [];
+      // Read package by package, each trimmed at once: a page's full JSON is never held as objects.
+      const read = await guard(() => this.connection.http.json<{ packages: PackageInfo[]; listed: number }>({ method: 'GET', url: url.toString(), apiVersion: feedsApiVersion, parse: (text) => readPage(text, views) }));
+      const page = read.body?.packages ?? [];
+      const listed = read.body?.listed ?? 0;
       if (skip > 0 && page.length > 0) {
-        const fresh = page.filter((p) => p && !seen.has(`${p.id}|${p.name}`)).length;
+        const fresh = page.filter((p) => !seen.has(`${p.id}|${p.name}`)).length;
         if (fresh === 0) throw new FailureError({ kind: 'refused', status: 200, method: 'GET', url: url.toString().split('?')[0], detail: `the listing answered the same packages again for $skip=${skip}: paging is broken on the server` });
       }
-      for (const p of page) if (p) seen.add(`${p.id}|${p.name}`);
-      yield trimPage(page, views);
-      if (page.length < pageSize) return;
+      for (const p of page) seen.add(`${p.id}|${p.name}`);
+      yield page;
+      if (listed < pageSize) return;
+      relieve();
     }
   }
 
@@ -171,30 +175,106 @@ async function guard<T>(fn: () => Promise<T>, absentOn404 = false): Promise<T> {
 }
 
 /**
- * Only what the engine reads of a listing page, with each view object shared: a page is let go as
- * soon as the next one is asked for, so a feed of 100,000 versions is never held in full.
+ * A listing page, `{"count":…,"value":[package, …]}`, read one package at a time: each package's
+ * JSON is parsed on its own and trimmed to what the engine reads (with each view object shared), so
+ * a page of a big feed is never held in full as objects. `listed` counts the entries the server
+ * sent (for paging), `packages` the usable ones. Throws when the text is not such JSON.
  */
-function trimPage(page: unknown, views: Map<string, FeedView>): PackageInfo[] {
-  if (!Array.isArray(page)) return [];
-  const out: PackageInfo[] = [];
-  for (const p of page as Partial<PackageInfo>[]) {
-    if (!p || typeof p.name !== 'string') continue;
-    const versions: PackageVersionInfo[] = [];
-    for (const v of Array.isArray(p.versions) ? p.versions : []) {
-      if (!v || typeof v.version !== 'string') continue;
-      versions.push({
-        version: v.version,
-        isListed: v.isListed,
-        isDeleted: v.isDeleted,
-        publishDate: typeof v.publishDate === 'string' ? v.publishDate : undefined,
-        views: Array.isArray(v.views) ? v.views.filter((x) => x && typeof x.id === 'string' && typeof x.name === 'string').map((x) => shared(views, x)) : [],
-        isCachedVersion: v.isCachedVersion,
-        directUpstreamSourceId: v.directUpstreamSourceId,
-      });
-    }
-    out.push({ id: String(p.id ?? ''), name: p.name, versions });
+export function readPage(text: string, views: Map<string, FeedView>): { packages: PackageInfo[]; listed: number } {
+  const packages: PackageInfo[] = [];
+  let listed = 0;
+  const value = findTopLevelArray(text, 'value');
+  if (value < 0) {
+    JSON.parse(text); // not JSON at all: let it throw; JSON without a `value` array is an empty page
+    return { packages, listed };
   }
-  return out;
+  let i = skipSpace(text, value + 1);
+  if (text[i] === ']') return { packages, listed };
+  for (;;) {
+    const end = endOfValue(text, i);
+    listed++;
+    const p = trimPackage(JSON.parse(text.slice(i, end)) as unknown, views);
+    if (p) packages.push(p);
+    i = skipSpace(text, end);
+    if (text[i] === ']') return { packages, listed };
+    if (text[i] !== ',') throw new SyntaxError('listing: expected , or ]');
+    i = skipSpace(text, i + 1);
+  }
+}
+
+function trimPackage(raw: unknown, views: Map<string, FeedView>): PackageInfo | undefined {
+  const p = raw as Partial<PackageInfo> | null;
+  if (!p || typeof p !== 'object' || typeof p.name !== 'string') return undefined;
+  const versions: PackageVersionInfo[] = [];
+  for (const v of Array.isArray(p.versions) ? p.versions : []) {
+    if (!v || typeof v.version !== 'string') continue;
+    versions.push({
+      version: v.version,
+      isListed: v.isListed,
+      isDeleted: v.isDeleted,
+      publishDate: typeof v.publishDate === 'string' ? v.publishDate : undefined,
+      views: Array.isArray(v.views) ? v.views.filter((x) => x && typeof x.id === 'string' && typeof x.name === 'string').map((x) => shared(views, x)) : [],
+      isCachedVersion: v.isCachedVersion,
+      directUpstreamSourceId: v.directUpstreamSourceId,
+    });
+  }
+  return { id: String(p.id ?? ''), name: p.name, versions };
+}
+
+const space = new Set([' ', '\t', '\n', '\r']);
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && space.has(text[i])) i++;
+  return i;
+}
+
+/** The end (exclusive) of the string starting at `i` (a quote). */
+function endOfString(text: string, i: number): number {
+  for (let j = i + 1; j < text.length; j++) {
+    if (text[j] === '\\') j++;
+    else if (text[j] === '"') return j + 1;
+  }
+  throw new SyntaxError('listing: unterminated string');
+}
+
+/** The end (exclusive) of the JSON value starting at `i`. */
+function endOfValue(text: string, i: number): number {
+  if (text[i] === '"') return endOfString(text, i);
+  if (text[i] !== '{' && text[i] !== '[') {
+    let j = i;
+    while (j < text.length && !',]}'.includes(text[j]) && !space.has(text[j])) j++;
+    return j;
+  }
+  let depth = 0;
+  for (let j = i; j < text.length; j++) {
+    const c = text[j];
+    if (c === '"') j = endOfString(text, j) - 1;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  throw new SyntaxError('listing: unterminated value');
+}
+
+/** Where the top-level object's array `key` opens (the index of its `[`), or -1. */
+function findTopLevelArray(text: string, key: string): number {
+  let i = skipSpace(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  if (text[i] !== '{') return -1;
+  i = skipSpace(text, i + 1);
+  while (i < text.length && text[i] !== '}') {
+    if (text[i] !== '"') throw new SyntaxError('listing: expected a key');
+    const keyEnd = endOfString(text, i);
+    const name = JSON.parse(text.slice(i, keyEnd)) as string;
+    i = skipSpace(text, keyEnd);
+    if (text[i] !== ':') throw new SyntaxError('listing: expected :');
+    i = skipSpace(text, i + 1);
+    if (name === key && text[i] === '[') return i;
+    i = skipSpace(text, endOfValue(text, i));
+    if (text[i] === ',') i = skipSpace(text, i + 1);
+  }
+  return -1;
 }
 
 function shared(views: Map<string, FeedView>, v: FeedView): FeedView {

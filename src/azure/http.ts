@@ -59,6 +59,8 @@ export interface Call {
   manualRedirect?: boolean;
   /** Extra headers; an Authorization given here is sent as given, to any origin. */
   headers?: Record<string, string>;
+  /** Reads the JSON body another way than whole (a listing page, package by package); throws when it is not JSON. */
+  parse?: (text: string) => unknown;
 }
 
 export interface Answer<T = unknown> {
@@ -137,7 +139,7 @@ export class AzureHttp {
       payload = JSON.stringify(call.body);
     }
     const raw = await this.retrying(call.method, url, call.changes === true, () => this.exchange(call.method, url, payload, headers));
-    return this.finish<T>(call.method, url, raw, tokenSent, call.manualRedirect === true);
+    return this.finish<T>(call.method, url, raw, tokenSent, call.manualRedirect === true, call.parse);
   }
 
   /**
@@ -255,7 +257,7 @@ export class AzureHttp {
     return Math.round(backoff / 2 + (this.random() * backoff) / 2);
   }
 
-  private finish<T>(method: string, url: string, raw: Raw, tokenSent: boolean, manualRedirect: boolean): Answer<T> {
+  private finish<T>(method: string, url: string, raw: Raw, tokenSent: boolean, manualRedirect: boolean, parse: (text: string) => unknown = JSON.parse): Answer<T> {
     const { status, headers } = raw;
     if (status >= 300 && status < 400 && manualRedirect) return { status, body: undefined, headers };
     if (status === 203) throw fail(failureForStatus(203, method, url, 'a sign-in page instead of the API'));
@@ -269,7 +271,7 @@ export class AzureHttp {
     const type = String(headers['content-type'] ?? '');
     if (!/json/i.test(type)) throw notApi(`the answer was ${type || 'not JSON'}, not the API's JSON`);
     try {
-      return { status, body: JSON.parse(raw.body.toString('utf8')) as T, headers };
+      return { status, body: parse(raw.body.toString('utf8')) as T, headers };
     } catch {
       throw notApi('the answer was not JSON');
     }
