@@ -6,6 +6,7 @@
  * is the one switch for pre-releases. Each comparator keeps its own rules.
  */
 import { VersionRule, VersionSelectorError } from './types';
+import { validFirst } from './order';
 
 interface Version {
   major: bigint;
@@ -255,14 +256,7 @@ function isValid(v: string): boolean {
   return parseVersion(v) !== null;
 }
 
-function compare(a: string, b: string): number {
-  const pa = parseVersion(a);
-  const pb = parseVersion(b);
-  if (pa && pb) return cmpVersion(pa, pb);
-  if (pa) return 1;
-  if (pb) return -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const compare = validFirst(parseVersion, cmpVersion);
 
 function normalize(v: string): string {
   const p = parseVersion(v);

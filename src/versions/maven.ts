@@ -5,6 +5,7 @@
  * trimmed). Ranges in Maven's interval notation, unions of intervals, and `1.4.*` wildcards.
  */
 import { VersionRule, VersionSelectorError } from './types';
+import { validFirst } from './order';
 
 type Item =
   | { kind: 'int'; value: bigint }
@@ -258,14 +259,7 @@ function isValid(v: string): boolean {
   return VALID_RE.test(v);
 }
 
-function compare(a: string, b: string): number {
-  const va = isValid(a);
-  const vb = isValid(b);
-  if (va && vb) return compareLists(parseItems(a), parseItems(b));
-  if (va) return 1;
-  if (vb) return -1;
-  return cmpStr(a, b);
-}
+const compare = validFirst((v) => (isValid(v) ? parseItems(v) : null), compareLists);
 
 type Predicate = (v: string) => boolean;
 

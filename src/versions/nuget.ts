@@ -13,6 +13,7 @@
  */
 import { memo } from './memo';
 import { VersionRule, VersionSelectorError } from './types';
+import { validFirst } from './order';
 
 const MAX_PART = 2147483647; // parts are 32-bit signed integers
 const MIN_INT = -2147483648;
@@ -122,14 +123,7 @@ function isValid(v: string): boolean {
   return parse(v) !== null;
 }
 
-function compare(a: string, b: string): number {
-  const pa = parse(a);
-  const pb = parse(b);
-  if (pa && pb) return compareParsed(pa, pb);
-  if (pa) return 1;
-  if (pb) return -1;
-  return cmpText(a, b);
-}
+const compare = validFirst(parse, compareParsed);
 
 type Predicate = (v: string) => boolean;
 

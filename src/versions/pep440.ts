@@ -6,6 +6,7 @@
  */
 import { memo } from './memo';
 import { VersionRule, VersionSelectorError } from './types';
+import { validFirst } from './order';
 
 /** Numbers are kept as digit strings without leading zeros, so any length compares exactly. */
 type Num = string;
@@ -132,14 +133,7 @@ function normalize(v: string): string {
   return p ? format(p) : v;
 }
 
-function compare(a: string, b: string): number {
-  const pa = parse(a);
-  const pb = parse(b);
-  if (pa && pb) return cmpParsed(pa, pb);
-  if (pa) return 1;
-  if (pb) return -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+const compare = validFirst(parse, cmpParsed);
 
 /** a, b, rc and dev releases (including `1.0.post1.dev0`). */
 function isPrerelease(v: string): boolean {

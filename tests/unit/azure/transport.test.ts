@@ -1,47 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { AzureHttp } from '../../../src/azure/http';
 import { Transport } from '../../../src/azure/transport';
 import { json, serve } from './loopback';
+import { startProxy } from '../../helpers/proxy';
 
 const fixtures = path.join(__dirname, '..', '..', '..', '..', 'tests', 'unit', 'azure', 'fixtures');
 const caFile = path.join(fixtures, 'loopback-cert.pem');
-
-/** A forward proxy on loopback that tunnels CONNECT, recording each tunnel and its credentials. */
-async function startProxy(answer = 200) {
-  const tunnels: { to: string; auth?: string }[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = http.createServer((_q, res) => { res.statusCode = 405; res.end(); });
-  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    tunnels.push({ to: req.url ?? '', auth: req.headers['proxy-authorization'] });
-    sockets.add(client);
-    if (answer !== 200) {
-      client.end(`HTTP/1.1 ${answer} Nope\r\n\r\n`);
-      return;
-    }
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    sockets.add(upstream);
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.5', () => r()));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.5:${port}`,
-    tunnels,
-    close: () => new Promise<void>((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
-  };
-}
 
 async function startHttps() {
   const seen: string[] = [];
