@@ -1,7 +1,7 @@
 /** What both adapters (task and command line) do on the machine's side, outside the engine. */
 import * as path from 'node:path';
 import { badInput } from './engine/failures';
-import { msg } from './engine/messages';
+import { Msg, msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import type { Request, Selector } from './engine/request';
 import { FindMatchFn, findPackageFiles, readPackageFileAt } from './files/find';
@@ -16,13 +16,18 @@ export type { FindMatchFn };
 export function readPackageFilesWith(match: FindMatchFn, root: string, platform: Platform): (request: Request) => Promise<Request> {
   return async (request) => {
     const selectors: Selector[] = [];
+    const warnings: Msg[] = [...request.warnings];
     const seen = new Set<string>();
-    for (let i = 0; i < request.packageFiles.length; i++) {
-      const pattern = request.packageFiles[i];
-      const found = findPackageFiles([pattern], root, match);
+    // `!` lines take files out of what every other line finds, as the agent's own matching does.
+    const exclusions = request.packageFiles.filter((l) => l.pattern.startsWith('!')).map((l) => l.pattern);
+    for (const { line, pattern } of request.packageFiles) {
+      if (pattern.startsWith('!')) continue;
+      const found = findPackageFiles([pattern, ...exclusions], root, match);
       if (!found.files.length) {
-        if (request.failOnNoMatch) throw badInput(msg('PackageFilesNoMatch', i + 1, pattern));
-        platform.warn(msg('PackageFilesNoMatch', i + 1, pattern));
+        const problem = msg('PackageFilesNoMatch', line, pattern);
+        if (request.failOnNoMatch) throw badInput(problem);
+        platform.warn(problem);
+        warnings.push(problem);
         continue;
       }
       for (const file of found.files) {
@@ -34,10 +39,24 @@ export function readPackageFilesWith(match: FindMatchFn, root: string, platform:
         const key = `${request.protocol.normalizeName(read.name)}@${request.protocol.versionRule.normalize(read.version)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        selectors.push({ line: i + 1, text: path.basename(file), name: read.name, glob: false, version: read.version });
+        selectors.push({ line, text: path.basename(file), name: read.name, glob: false, version: read.version });
       }
     }
-    if (!selectors.length && request.failOnNoMatch) throw badInput(msg('NoPackagesOrFiles'));
-    return { ...request, selectors };
+    // Files that were all symbol packages leave nothing to select: that too matches nothing.
+    const first = request.packageFiles.find((l) => !l.pattern.startsWith('!'));
+    if (!selectors.length && first && !warnings.length) {
+      const problem = msg('PackageFilesNoMatch', first.line, first.pattern);
+      if (request.failOnNoMatch) throw badInput(problem);
+      platform.warn(problem);
+      warnings.push(problem);
+    }
+    return { ...request, selectors, warnings };
   };
+}
+
+/** For messages only: the organization's name as the collection URL shows it. */
+export function organizationName(url: string): string {
+  const u = new URL(url);
+  const segments = u.pathname.split('/').filter(Boolean);
+  return segments.length ? decodeURIComponent(segments[segments.length - 1]) : u.hostname.split('.')[0];
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readPackageFilesWith } from './adapters';
+import { organizationName, readPackageFilesWith } from './adapters';
 import { Credential, secretForms } from './azure/http';
 import { format, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
@@ -205,7 +205,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     timeoutMs: 60_000,
     platform,
     project: p.project ? { name: p.project } : undefined,
-    organization: undefined,
+    organization: organizationName(p.org),
     workingDirectory: cwd,
     packageFiles: readPackageFilesWith(findMatch, cwd, platform),
   });
@@ -213,7 +213,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
   if (p.json) io.out(`${out.json}\n`);
   else if (out.table !== undefined) io.out(`${out.table}\n\n${out.counts}\n`);
   for (const e of out.errors) io.err(`error: ${scrub(e)}\n`);
-  if (!ran.request) return 2;
+  // A request refused before anything was sent (an input the engine could not take) is a usage error.
+  if (ran.stage === 'inputs' || (ran.stage === 'run' && ran.outcome.noTable && ran.outcome.requests === 0)) return 2;
   return out.status === 'Failed' ? 1 : 0;
 }
 

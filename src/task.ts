@@ -16,7 +16,7 @@ import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
 import { present } from './outputs';
 import { runInputs, stopped } from './wiring';
-import { readPackageFilesWith } from './adapters';
+import { organizationName, readPackageFilesWith } from './adapters';
 
 const platform: Platform = {
   info: (m) => console.log(format(m)),
@@ -118,13 +118,6 @@ function requestOptions(): NetworkOptions {
   const cert = tl.getHttpCertConfiguration();
   if (cert) options.cert = cert;
   return options;
-}
-
-/** For messages only: the organization's name as the collection URL shows it. */
-export function organizationName(url: string): string {
-  const u = new URL(url);
-  const segments = u.pathname.split('/').filter(Boolean);
-  return segments.length ? decodeURIComponent(segments[segments.length - 1]) : u.hostname.split('.')[0];
 }
 
 function numberVariable(name: string): number | undefined {

@@ -55,6 +55,8 @@ export function buildPorts(s: Settings): Ports {
 export interface Ran {
   request?: Request;
   outcome: RunOutcome;
+  /** Where it stopped: the inputs did not parse, a package file could not be used, or the run itself. */
+  stage: 'inputs' | 'files' | 'run';
 }
 
 /** Inputs in, outcome out; never throws. A request that does not parse stops before any request is sent. */
@@ -63,8 +65,10 @@ export async function runInputs(inputs: Inputs, s: Settings): Promise<Ran> {
   const fail = (e: unknown) => stopped(explain(failureOf(e), { action: inputs.action ?? 'promote', role: 'reader', feed: inputs.feed ?? '' }));
   try {
     request = parseRequest(inputs, { downloadDirectory: s.workingDirectory });
+    // A relative download directory is taken from the working directory, as package files are.
+    request = { ...request, downloadDirectory: path.resolve(s.workingDirectory, request.downloadDirectory) };
   } catch (e) {
-    return { outcome: fail(e) };
+    return { outcome: fail(e), stage: 'inputs' };
   }
   if (request.packageFiles.length) {
     try {
@@ -72,12 +76,12 @@ export async function runInputs(inputs: Inputs, s: Settings): Promise<Ran> {
       request = await s.packageFiles(request);
     } catch (e) {
       // A problem with the files is a failed run, not a usage error: the request itself was valid.
-      return { request, outcome: fail(e) };
+      return { request, outcome: fail(e), stage: 'files' };
     }
   }
   const ports = buildPorts(s);
   try {
-    return { request, outcome: await run(request, { ports, project: s.project, organization: s.organization }) };
+    return { request, outcome: await run(request, { ports, project: s.project, organization: s.organization }), stage: 'run' };
   } finally {
     // Kept-alive connections would hold the process open until the server closes them.
     ports.feeds.close();

@@ -67,7 +67,7 @@ export class FeedsClient implements FeedsPort {
     // A server that ignores $skip answers the same full page for ever: a page that brings no
     // package not seen before ends the listing with a failure, so that a run always ends.
     const seen = new Set<string>();
-    for (let skip = 0; ; skip += pageSize) {
+    for (let skip = 0; ; ) {
       const url = new URL(`${base}_apis/packaging/Feeds/${segment(at.feedId, 'feed')}/${query.recycleBin ? 'RecycleBin/Packages' : 'packages'}`);
       url.searchParams.set('protocolType', protocol.protocolType);
       if (query.nameQuery) url.searchParams.set('packageNameQuery', query.nameQuery);
@@ -86,7 +86,10 @@ export class FeedsClient implements FeedsPort {
       }
       for (const p of page) seen.add(`${p.id}|${p.name}`);
       yield page;
-      if (listed < pageSize) return;
+      // A page shorter than asked for is the last, unless the server caps pages below $top (a
+      // round number of entries): then the next page tells.
+      if (listed === 0 || (listed < pageSize && listed % 100 !== 0)) return;
+      skip += listed;
       relieve();
     }
   }

@@ -139,6 +139,8 @@ export class AzureHttp {
       payload = JSON.stringify(call.body);
     }
     const raw = await this.retrying(call.method, url, call.changes === true, () => this.exchange(call.method, url, payload, headers));
+    // Any 2xx to a change is success, whatever its body: no answer body is needed, so none is judged.
+    if (call.changes && raw.status >= 200 && raw.status < 300 && raw.status !== 203) return { status: raw.status, body: undefined, headers: raw.headers };
     return this.finish<T>(call.method, url, raw, tokenSent, call.manualRedirect === true, call.parse);
   }
 
@@ -271,7 +273,7 @@ export class AzureHttp {
     const type = String(headers['content-type'] ?? '');
     if (!/json/i.test(type)) throw notApi(`the answer was ${type || 'not JSON'}, not the API's JSON`);
     try {
-      return { status, body: parse(raw.body.toString('utf8')) as T, headers };
+      return { status, body: parse(withoutBom(raw.body.toString('utf8'))) as T, headers };
     } catch {
       throw notApi('the answer was not JSON');
     }
@@ -285,7 +287,7 @@ export class AzureHttp {
 
   /** The server's message (JSON `message`, OAuth `error_description`, else the text), credentials removed, cut short. */
   private serverText(raw: Raw): { message: string; typeKey?: string } {
-    const text = raw.body.toString('utf8');
+    const text = withoutBom(raw.body.toString('utf8'));
     let message = text;
     let typeKey: string | undefined;
     try {
@@ -360,4 +362,9 @@ export function identityIn(message: string): string | undefined {
   if (quoted && quoted[1].trim()) return quoted[1].trim();
   const build = /((?:Project Collection|[\w-]+(?: [\w-]+)*?) Build Service \([^()]+\))/.exec(message);
   return build ? build[1].trim() : undefined;
+}
+
+/** JSON text as some servers send it, after a byte order mark. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -72,17 +72,20 @@ export async function apply(d: ApplyDeps, planned: Row[]): Promise<Applied> {
   if (fatal) failures.unshift(fatal);
 
   let states: Map<string, VersionState | null> | undefined;
-  if (fatal?.kind !== 'authentication') {
+  let unread = fatal?.kind === 'authentication' ? 'the identity was refused' : '';
+  if (!unread) {
     try {
       // After a failure once, since waiting will not change it.
       states = await readBack(d, planned, sent, failures.length ? [0] : undefined);
     } catch (e) {
+      // Whatever stopped the read-back, the rows say only what is known.
       const f = failureOf(e);
-      if (!isFatal(f)) throw e;
+      if (f.kind === 'bug') throw e;
       if (!fatal) failures.unshift(f);
+      unread = isFatal(f) ? 'the identity was refused' : 'the read-back failed';
     }
   }
-  return states ? judged(d, planned, sent, states, failures, !!fatal) : unverified(d, planned, sent, failures);
+  return states ? judged(d, planned, sent, states, failures, !!fatal) : unverified(d, planned, sent, failures, unread);
 }
 
 const key = (d: ApplyDeps, r: { package?: string; name?: string; version: string }) => stateKey(d.protocol, r.package ?? r.name!, r.version);
@@ -108,8 +111,8 @@ function judged(d: ApplyDeps, planned: Row[], sent: Map<string, Sent>, states: M
   return { rows, failures, notes };
 }
 
-/** Without read-back (the identity was lost): accepted is changed but unverified; unsent as before; lost unknown. */
-function unverified(d: ApplyDeps, planned: Row[], sent: Map<string, Sent>, failures: Failure[]): Applied {
+/** Without read-back (the identity was lost, or reading failed): accepted is changed but unverified; unsent as before; lost unknown. */
+function unverified(d: ApplyDeps, planned: Row[], sent: Map<string, Sent>, failures: Failure[], why: string): Applied {
   let accepted = 0;
   let unsent = 0;
   const rows = planned.map((r): Row => {
@@ -123,7 +126,7 @@ function unverified(d: ApplyDeps, planned: Row[], sent: Map<string, Sent>, failu
     return { ...r, after: r.before, outcome: 'failed' };
   });
   const notes: Msg[] = [];
-  if (accepted) notes.push(msg('Unverified', accepted, 'the identity was refused'));
+  if (accepted) notes.push(msg('Unverified', accepted, why));
   if (unsent) notes.push(msg('NotSent', unsent));
   return { rows, failures, notes };
 }

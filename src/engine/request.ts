@@ -1,6 +1,6 @@
 import { ActionKey, Protocol, findProtocol, supports } from '../protocols';
 import { badInput } from './failures';
-import { msg } from './messages';
+import { Msg, msg } from './messages';
 
 /** The task's inputs as strings, as a pipeline or a command line gives them. */
 export const inputNames = [
@@ -43,8 +43,10 @@ export interface Request {
   protocol: Protocol;
   /** From `packages`; empty when `packageFiles` gives them (the adapter reads the files into selectors). */
   selectors: Selector[];
-  /** The `packageFiles` lines (paths or globs), for the adapter to read. */
-  packageFiles: string[];
+  /** The `packageFiles` lines (paths or globs, `!` excluding), for the adapter to read. */
+  packageFiles: { line: number; pattern: string }[];
+  /** Problems found while reading the inputs that are warnings, not failures (failOnNoMatch false). */
+  warnings: Msg[];
   view?: string;
   sourceView?: string;
   exceptView?: string;
@@ -74,7 +76,7 @@ export function parseRequest(inputs: Inputs, defaults: { downloadDirectory: stri
   const deprecateMessage = inputs.deprecateMessage ?? '';
   if (action === 'deprecate' && !deprecateMessage.trim()) throw badInput(msg('InputRequired', 'deprecateMessage'));
   const version = (inputs.version ?? '').trim();
-  const packageFiles = lines(inputs.packageFiles ?? '').map((l) => l.text);
+  const packageFiles = lines(inputs.packageFiles ?? '').map((l) => ({ line: l.line, pattern: l.text }));
   const hasPackages = lines(inputs.packages ?? '').length > 0;
   if (packageFiles.length && hasPackages) throw badInput(msg('BothPackagesAndFiles'));
   if (packageFiles.length && !protocol.files) throw badInput(msg('PackageFilesNotForType', protocol.displayName));
@@ -86,6 +88,7 @@ export function parseRequest(inputs: Inputs, defaults: { downloadDirectory: stri
     protocol,
     selectors,
     packageFiles,
+    warnings: [],
     view: view ? stripAt(view) : undefined,
     sourceView: viewInput(inputs.sourceView),
     exceptView: viewInput(inputs.exceptView),

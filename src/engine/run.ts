@@ -38,7 +38,7 @@ interface Progress {
 }
 
 export async function run(req: Request, ctx: EngineContext): Promise<RunOutcome> {
-  const p: Progress = { rows: [], downloadedFiles: [], failures: [], notes: [], warnings: [], started: false };
+  const p: Progress = { rows: [], downloadedFiles: [], failures: [], notes: [], warnings: [...req.warnings], started: false };
   const def = defFor({ action: req.action } as ActionContext);
   try {
     await execute(req, ctx, def, p);

@@ -34,8 +34,12 @@ export class Redactor {
     this.secrets.sort((a, b) => b.length - a.length);
   }
 
-  redact(text: string): string {
-    let out = text.replace(schemes, (_m, scheme: string, gap: string) => `${scheme}${gap}${hidden}`);
+  /**
+   * `text` without the secrets; `anyCredential`: also whatever follows `Basic` or `Bearer` (server
+   * text that echoes a request's headers), which ordinary data such as a deprecation message keeps.
+   */
+  redact(text: string, anyCredential = true): string {
+    let out = anyCredential ? text.replace(schemes, (_m, scheme: string, gap: string) => `${scheme}${gap}${hidden}`) : text;
     for (const s of this.secrets) out = out.split(s).join(hidden);
     const raw = this.secrets.filter((s) => s.length >= 4);
     if (!raw.length) return out;
@@ -63,7 +67,10 @@ export function hideSecret(token: string): void {
   any = true;
 }
 
-/** `text` without any registered credential (raw, Basic base64, URL-encoded) or Basic/Bearer credential. */
+/**
+ * `text` without any registered credential (raw, Basic base64, URL-encoded, base64 holding it).
+ * Data keeps the words after `Basic` and `Bearer`: server text had those removed where it came in.
+ */
 export function hideSecrets(text: string): string {
-  return any ? registered.redact(text) : text;
+  return any ? registered.redact(text, false) : text;
 }

@@ -106,6 +106,8 @@ export class Emulator {
   readonly attackerLog: AttackerRecord[] = [];
   /** Network latency added to every logged request on every host (0 = none); the bench uses it. */
   latencyMs = 0;
+  /** The most entries a listing page holds, whatever `$top` asks (a server that caps its pages); `reset()` clears it. */
+  maxPageSize: number | undefined;
   /** Start-up time in milliseconds (listeners bound and data seeded). */
   startupMs = 0;
 
@@ -273,6 +275,7 @@ export class Emulator {
     this.clearLog();
     this.clearFaults();
     this.latencyMs = 0;
+    this.maxPageSize = undefined;
   }
 
   seed(fixture: Fixture): void {
@@ -530,6 +533,7 @@ export class Emulator {
       for (const [k, v] of Object.entries(query)) q.set(k.toLowerCase(), v);
       const ctx: Ctx = {
         store: this.store, urls: this.urls, mode: this.mode, route, params: routed.params!, project, q, body, rawBody: raw, contentType, identity, now: Date.now(),
+        maxPageSize: this.maxPageSize,
       };
       return (EXTRA_HANDLERS[route.id] ?? handlerFor(route.id))(ctx);
     } catch (e) {

@@ -36,6 +36,8 @@ export interface Ctx {
   contentType: string;
   identity: TokenState | null;
   now: number;
+  /** A cap on `$top`, for servers that answer shorter pages than asked. */
+  maxPageSize?: number;
 }
 
 const ROLE_RANK: Record<Role, number> = { reader: 0, contributor: 1, owner: 2 };
@@ -302,7 +304,7 @@ function candidatePackages(ctx: Ctx, feed: FeedState, protocolType: string | und
 
 export function packagesList(ctx: Ctx): Reply {
   const feed = routeFeed(ctx);
-  const top = qInt(ctx, '$top', 1000);
+  const top = Math.min(qInt(ctx, '$top', 1000), ctx.maxPageSize ?? Infinity);
   const skip = qInt(ctx, '$skip', 0);
   const all = qBool(ctx, 'includeAllVersions') === true;
   const topVersions = qBool(ctx, 'getTopPackageVersions') === true && all;
@@ -392,7 +394,7 @@ function deletedVersions(ctx: Ctx, pkg: PackageState): VersionState[] {
 
 export function recycleBinList(ctx: Ctx): Reply {
   const feed = routeFeed(ctx);
-  const top = qInt(ctx, '$top', 1000);
+  const top = Math.min(qInt(ctx, '$top', 1000), ctx.maxPageSize ?? Infinity);
   const skip = qInt(ctx, '$skip', 0);
   const all = qBool(ctx, 'includeAllVersions') === true;
   const includeUrls = qBool(ctx, 'includeUrls') !== false;
