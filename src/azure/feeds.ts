@@ -146,10 +146,7 @@ export class FeedsClient implements FeedsPort {
       const location = answer.headers['location'];
       const target = Array.isArray(location) ? location[0] : location;
       if (answer.status >= 300 && answer.status < 400 && target) {
-        const bytes = await this.connection.http.download(new URL(target, url).toString());
-        return (async function* () {
-          yield bytes;
-        })();
+        return this.connection.http.download(new URL(target, url).toString());
       }
       throw new FailureError({ kind: 'refused', status: answer.status, method: 'GET', url: url.split('?')[0], detail: 'expected a redirect to the package content' });
     });

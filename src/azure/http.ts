@@ -155,11 +155,53 @@ export class AzureHttp {
     return this.finish<T>('POST', url, raw, h['Authorization'] !== undefined, false).body as T;
   }
 
-  /** Downloads bytes from a URL that is not an Azure DevOps API (blob storage): never with the token. */
-  async download(url: string): Promise<Buffer> {
-    const raw = await this.retrying('GET', url, false, () => this.exchange('GET', url, undefined, {}));
-    if (raw.status >= 200 && raw.status < 300) return raw.body;
-    throw this.statusFailure('GET', url, raw);
+  /**
+   * Downloads from a URL that is not an Azure DevOps API (blob storage), never with the token: the
+   * answer's head is retried like any request; its body is handed over as it arrives, so a file
+   * goes to disk without being held in memory. A body cut off midway fails as transient.
+   */
+  async download(url: string): Promise<AsyncIterable<Uint8Array>> {
+    const body = await this.retrying('GET', url, false, async () => {
+      let opened: Awaited<ReturnType<Transport['open']>>;
+      try {
+        this.stats.requests++;
+        opened = await this.transport.open(url, {});
+      } catch (e) {
+        throw new Retry(this.networkDetail(e), true);
+      }
+      if (opened.status >= 200 && opened.status < 300) return opened.body;
+      let text: Buffer;
+      try {
+        const chunks: Buffer[] = [];
+        for await (const c of opened.body) chunks.push(c as Buffer);
+        text = Buffer.concat(chunks);
+      } catch (e) {
+        throw new Retry(this.networkDetail(e), true);
+      }
+      const raw: Raw = { status: opened.status, headers: opened.headers, body: text };
+      if (transientStatuses.has(raw.status)) {
+        const detail = this.detailOf(raw);
+        throw new Retry(`${raw.status}${detail ? ` ${detail}` : ''}`, raw.status !== 429, raw.status, retryAfter(raw.headers['retry-after'], this.now()));
+      }
+      throw this.statusFailure('GET', url, raw);
+    });
+    const networkDetail = (e: unknown) => this.networkDetail(e);
+    const idleMs = this.options.timeoutMs;
+    return (async function* () {
+      // Nothing arriving for as long as a request may take ends the download.
+      const idle = setTimeout(() => body.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })), idleMs);
+      try {
+        for await (const chunk of body) {
+          idle.refresh();
+          yield chunk as Uint8Array;
+        }
+      } catch (e) {
+        throw fail({ kind: 'transient', method: 'GET', url: withoutQuery(url), attempts: 1, detail: `the download broke off: ${networkDetail(e)}` });
+      } finally {
+        clearTimeout(idle);
+      }
+      if (!body.complete) throw fail({ kind: 'transient', method: 'GET', url: withoutQuery(url), attempts: 1, detail: 'the download broke off' });
+    })();
   }
 
   /** Headers given by a caller: an Authorization among them is a secret too. */

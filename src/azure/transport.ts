@@ -108,6 +108,41 @@ export class Transport {
     });
   }
 
+  /**
+   * Sends a GET and answers as soon as the head arrives, with the body still to come as a stream
+   * (downloads go to disk as they arrive). The deadline covers connecting and the head; the reader
+   * of the body keeps its own watch (the stream is handed over paused).
+   */
+  open(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: http.IncomingMessage }> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    if (!secure && target.protocol !== 'http:') return Promise.reject(new Error(`unsupported protocol ${target.protocol}`));
+    const options: https.RequestOptions = {
+      method: 'GET',
+      host: target.hostname.replace(/^\[|\]$/g, ''),
+      port: target.port || (secure ? 443 : 80),
+      path: `${target.pathname}${target.search}`,
+      headers: { 'User-Agent': this.userAgent, ...headers },
+      agent: this.agent(target),
+      ...(secure ? this.tls() : {}),
+    };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        req.destroy();
+        reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+      }, this.timeoutMs);
+      const req = (secure ? https : http).request(options, (res) => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+      });
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      req.end();
+    });
+  }
+
   /** Closes kept-alive sockets (a run's end). */
   close(): void {
     for (const a of this.agents.values()) a.destroy();

@@ -327,6 +327,25 @@ describe('azure http client', () => {
     });
   });
 
+  it('streams a download: a body that breaks off midway fails as transient, a stalled one times out', async () => {
+    const blob = await serve('127.0.0.4', [
+      (_q, res) => { res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': '1000' }); res.write(Buffer.alloc(10)); setTimeout(() => res.socket?.destroy(), 20); },
+      (_q, res) => { res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': '1000' }); res.write(Buffer.alloc(10)); },
+    ]);
+    try {
+      const { c } = client({ timeoutMs: 200 });
+      for (const what of ['the download broke off', 'the download broke off: no answer within']) {
+        let got = 0;
+        await assert.rejects(async () => {
+          for await (const chunk of await c.download(`${blob.url}/f`)) got += chunk.length;
+        }, (e: unknown) => e instanceof FailureError && e.failure.kind === 'transient' && e.failure.detail.includes(what));
+        assert.equal(got, 10, 'what arrived was handed on as it came');
+      }
+    } finally {
+      await blob.close();
+    }
+  });
+
   it('hands redirects back when asked and downloads without the token', async () => {
     const blob = await serve('127.0.0.4', [(_q, res) => { res.writeHead(200, { 'Content-Type': 'application/octet-stream' }); res.end(Buffer.from([1, 2, 3])); }]);
     const api = await serve('127.0.0.3', [empty(303, { Location: `${blob.url}/b/c?sig=x` })]);
@@ -335,8 +354,9 @@ describe('azure http client', () => {
       c.trust(api.url);
       const r = await c.json({ method: 'GET', url: api.url, apiVersion: '7.1', manualRedirect: true });
       assert.equal(r.status, 303);
-      const bytes = await c.download(String(r.headers.location));
-      assert.deepEqual([...bytes], [1, 2, 3]);
+      const bytes: number[] = [];
+      for await (const chunk of await c.download(String(r.headers.location))) bytes.push(...chunk);
+      assert.deepEqual(bytes, [1, 2, 3]);
       assert.equal(api.seen[0].auth, `Bearer ${token}`);
       assert.equal(blob.seen.length, 1);
       assert.equal(blob.seen[0].auth, undefined);
