@@ -43,8 +43,11 @@ export class Redactor {
     for (const s of this.secrets) out = out.split(s).join(hidden);
     const raw = this.secrets.filter((s) => s.length >= 4);
     if (!raw.length) return out;
-    // base64 of `user:token` for any user: the token's bytes land at any offset, so decode and look.
+    // base64 of `user:token` for any user: the token's bytes land at any offset, so decode and look;
+    // only words long enough to hold the shortest secret's bytes can.
+    const shortest = Math.ceil((Math.min(...raw.map((s) => s.length)) * 4) / 3);
     return out.replace(base64Word, (word) => {
+      if (word.length < shortest) return word;
       const decoded = Buffer.from(word.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
       return raw.some((s) => decoded.includes(s)) ? hidden : word;
     });
