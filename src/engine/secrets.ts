@@ -27,11 +27,16 @@ export class Redactor {
     for (const t of tokens) this.add(t);
   }
 
+  /** The shortest text that can hold a secret, raw or inside base64: the shortest secret. */
+  private shortest = Infinity;
+
   /** Adds a secret (and the forms it takes on the wire). */
   add(token: string): void {
     for (const f of tokenForms(token)) if (!this.secrets.includes(f)) this.secrets.push(f);
     // Longest first, so that a form containing another is removed whole.
     this.secrets.sort((a, b) => b.length - a.length);
+    // A base64 form that holds a secret is longer than the secret itself.
+    this.shortest = Math.min(...this.secrets.map((x) => x.length));
   }
 
   /**
@@ -39,6 +44,8 @@ export class Redactor {
    * text that echoes a request's headers), which ordinary data such as a deprecation message keeps.
    */
   redact(text: string, anyCredential = true): string {
+    // Most text written out is short: shorter than any secret and than any base64 that holds one.
+    if (!anyCredential && text.length < this.shortest) return text;
     let out = anyCredential ? text.replace(schemes, (_m, scheme: string, gap: string) => `${scheme}${gap}${hidden}`) : text;
     for (const s of this.secrets) out = out.split(s).join(hidden);
     const raw = this.secrets.filter((s) => s.length >= 4);
