@@ -20,8 +20,8 @@ import { runFolder } from '../helpers/in-process';
 import { protocolFixture } from '../helpers/protocol-fixtures';
 import { repoRoot, runTask, TaskRun } from '../helpers/run-task';
 
-const taskRuns = Number(process.env.FUZZ_RUNS) || 45;
-const cliRuns = Number(process.env.FUZZ_CLI_RUNS) || Math.max(15, Math.round(taskRuns / 3));
+const taskRuns = Number(process.env.FUZZ_RUNS) || 16;
+const cliRuns = Number(process.env.FUZZ_CLI_RUNS) || Math.max(8, Math.round(taskRuns / 3));
 const seed = Number(process.env.FUZZ_SEED) || 20240611;
 
 const allowedVariables = ['changedCount', 'resultFile', 'result', 'feedUrl', 'downloadedFiles'];

@@ -86,7 +86,7 @@ describe('e2e hostile: the built task', function () {
   it('a personal access token echoed as a Basic credential, retried, with debug on', async () => {
     const pat = 'pat-0123456789abcdefghij';
     h.emu.addToken(pat, 'owner');
-    h.emu.fault({ match: { route: 'packages.list' }, status: 503, count: 2, message: 'busy {{authorization}}' });
+    h.emu.fault({ match: { route: 'packages.list' }, status: 503, count: 1, message: 'busy {{authorization}}' });
     h.emu.fault({ match: { route: 'nuget.version.patch' }, echoAuthorization: true });
     const r = await runTask(h.emu, { action: 'unlist', feed: 'Fabrikam/internal', packages: 'Contoso.Core', version: '1.0.0' }, { connectionToken: pat, env: { SYSTEM_DEBUG: 'true' } });
     assertOnlyOwnCommands(r, pat);

@@ -243,7 +243,7 @@ describe('engine nuget: selection and guards', function () {
   });
 
   it('waitSeconds waits for a version that is still being ingested', async () => {
-    h.emu.publish('internal', 'nuget', 'Contoso.Core', { version: '3.0.0', visibleAfterMs: 1500 });
+    h.emu.publish('internal', 'nuget', 'Contoso.Core', { version: '3.0.0', visibleAfterMs: 300 });
     const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@3.0.0', view: 'Prerelease', waitSeconds: '20' }, { realTime: true });
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     assert.ok(h.emu.versions('internal', 'nuget', 'Contoso.Core').find((x) => x.version === '3.0.0')!.views.includes('Prerelease'));
@@ -420,8 +420,8 @@ describe('engine nuget: scale and time limits', function () {
   });
 
   it('a request that takes longer than the timeout is abandoned and retried', async () => {
-    h.emu.fault({ match: { method: 'GET', pathIncludes: '/packages' }, latencyMs: 2500, count: 1 });
-    const r = await runTask(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: 'latest' }, { env: { PACKAGELIFECYCLE_TIMEOUTSECONDS: '1' } });
+    h.emu.fault({ match: { method: 'GET', pathIncludes: '/packages' }, latencyMs: 800, count: 1 });
+    const r = await runTask(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: 'latest' }, { timeoutMs: 250 });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
     assert.deepEqual(r.rows.map((x) => x.version), ['2.0.0']);
     assert.equal(h.emu.log.filter((x) => x.method === 'GET' && /\/packages$/i.test(x.path)).length, 2);
