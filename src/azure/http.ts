@@ -1,4 +1,3 @@
-import type { Failure } from '../engine/failures';
 import { fail, failureForStatus, withoutQuery } from './errors';
 import { hideSecret, Redactor, tokenForms } from './redact';
 import { NetworkOptions, Transport } from './transport';
@@ -322,9 +321,8 @@ export class AzureHttp {
   }
 
   private statusFailure(method: string, url: string, raw: Raw) {
-    const { message, typeKey } = this.serverText(raw);
-    const failure: Failure = failureForStatus(raw.status, method, url, message, raw.status === 403 ? identityIn(message) : undefined);
-    return fail(failure, typeKey);
+    const { message } = this.serverText(raw);
+    return fail(failureForStatus(raw.status, method, url, message, raw.status === 403 ? identityIn(message) : undefined));
   }
 
   /** The server's message (JSON `message`, OAuth `error_description`, else the text), credentials removed, cut short. */
