@@ -2,7 +2,7 @@
  * One request, start to end: select -> plan -> apply (or download) -> report. Each phase returns
  * new rows; failures are typed values that `explain` turns into words. Never throws.
  */
-import { packagingAreaId, protocols } from '../protocols';
+import { protocols } from '../protocols';
 import { ActionContext, AnyChange, defFor, ReadingAction } from './actions';
 import { apply, forEachLimited, readDeprecation, stateKey } from './apply';
 import { badInput, Failure, failureOf } from './failures';
@@ -15,7 +15,6 @@ import type { Request } from './request';
 import { findView, ResolvedFeed, resolveFeed } from './resolve';
 import { Candidate, Catalog, Filters, parseVersionSelector, selectOne } from './select';
 
-export { packagingAreaId };
 
 export interface EngineContext {
   ports: Ports;

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { Emulator } from '../../emulator';
 import {
-  AZURE_DEVOPS_SCOPE, DEFAULT_AUTHORITY_HOST, entraTokenUrl, FormTransport, JsonPoster, oidcTokenUrl, WifError, WifSettings, wifSettingsFromEnv, workloadIdentityToken,
+  AZURE_DEVOPS_SCOPE, entraTokenUrl, FormTransport, JsonPoster, oidcTokenUrl, WifError, WifSettings, workloadIdentityToken,
 } from '../../../src/azure/wif';
 
 const SC = 'b8a5f0c2-3e4d-4a6b-9c7d-1e2f3a4b5c6d';
@@ -72,21 +72,6 @@ describe('azure/wif: workload identity federation', () => {
     assert.ok(em.versions('Fabrikam/internal', 'nuget', 'Contoso.Core').find((v) => v.version === '1.1.0')!.views.includes('Release'));
     const del = await send('DELETE', promoteUrl(), { Authorization: `Bearer ${token}` }, '').catch((e: TransportError) => e);
     assert.ok(del instanceof TransportError && del.status === 403 && /fabrikam-wif \(service principal\)/.test(del.body), 'a contributor, named as the connection');
-  });
-
-  it('reads the agent\'s variables for the connection', () => {
-    const w = em.wif(SC);
-    const env = { ...w.env, ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ parameters: { AccessToken: 'job-token' }, scheme: 'OAuth' }), SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: `${em.urls.org}/` };
-    assert.deepEqual(wifSettingsFromEnv(SC, env), {
-      oidcRequestUri: w.oidcRequestUri, systemAccessToken: 'job-token', serviceConnectionId: SC, tenantId: w.tenantId, clientId: w.clientId,
-      authorityHost: w.authorityHost, collectionUri: `${em.urls.org}/`,
-    });
-    const bare = { [`ENDPOINT_AUTH_${SC}`]: JSON.stringify({ parameters: { TenantId: 't', ServicePrincipalId: 'c' }, scheme: 'WorkloadIdentityFederation' }) };
-    const s = wifSettingsFromEnv(SC, bare);
-    assert.equal(s.tenantId, 't');
-    assert.equal(s.clientId, 'c');
-    assert.equal(s.authorityHost, DEFAULT_AUTHORITY_HOST);
-    assert.throws(() => wifSettingsFromEnv(SC, { [`ENDPOINT_AUTH_SCHEME_${SC}`]: 'ServicePrincipal' }), /not WorkloadIdentityFederation/);
   });
 
   it('builds the two URLs the way the agent and Entra expect', () => {
