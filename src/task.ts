@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { NetworkOptions } from './azure/transport';
 import { AzureHttp, Credential, defaultRetry, secretForms } from './azure/http';
+import { relieve } from './azure/memory';
 import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';
 import { FailureError } from './engine/failures';
 import { format, msg, Msg } from './engine/messages';
@@ -155,6 +156,8 @@ async function main(): Promise<void> {
   } catch (e) {
     outcome = stopped(e instanceof InputProblem ? e.m : msg('Unexpected', e instanceof Error ? e.message : String(e)));
   }
+  // What the run read is garbage now: let it go before the report's text is built.
+  relieve();
   fs.mkdirSync(temp, { recursive: true });
   const stamp = `${Date.now()}-${process.pid}`;
   const resultFile = path.join(temp, `package-lifecycle-${stamp}.json`);

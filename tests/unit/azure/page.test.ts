@@ -19,7 +19,7 @@ describe('azure feeds: a listing page read package by package', () => {
       const text = JSON.stringify({ count, value: packages, extra: { value: [1, 2] } }, null, pretty ? 2 : undefined);
       const read = readPage(text, new Map<string, FeedView>());
       assert.equal(read.listed, packages.length);
-      assert.deepEqual(read.packages.map((p) => [p.id, p.name, p.versions.map((v) => [v.version, v.isListed, v.isDeleted, v.publishDate, v.views!.map((x) => [x.id, x.name])])]),
+      assert.deepEqual(read.packages.map((p) => [p.id, p.name, p.versions.map((v) => [v.version, v.isListed, !!v.isDeleted, v.publishDate, v.views!.map((x) => [x.id, x.name])])]),
         packages.map((p) => [p.id, p.name, p.versions.map((v) => [v.version, v.isListed, v.isDeleted, v.publishDate, v.views.map((x) => [x.id, x.name])])]));
     }));
   });
