@@ -77,7 +77,7 @@ export class FeedsClient implements FeedsPort {
       url.searchParams.set('$top', String(pageSize));
       if (skip) url.searchParams.set('$skip', String(skip));
       // Read package by package, each trimmed at once: a page's full JSON is never held as objects.
-      const read = await guard(() => this.connection.http.json<{ packages: PackageInfo[]; listed: number }>({ method: 'GET', url: url.toString(), apiVersion: feedsApiVersion, parse: (text) => readPage(text, views) }));
+      const read = await guard(() => this.connection.http.json<{ packages: PackageInfo[]; listed: number }>({ method: 'GET', url: url.toString(), apiVersion: feedsApiVersion, parse: (body) => readPage(body, views) }));
       const page = read.body?.packages ?? [];
       const listed = read.body?.listed ?? 0;
       if (skip > 0 && page.length > 0) {
@@ -175,30 +175,32 @@ async function guard<T>(fn: () => Promise<T>, absentOn404 = false): Promise<T> {
 }
 
 /**
- * A listing page, `{"count":…,"value":[package, …]}`, read one package at a time: each package's
- * JSON is parsed on its own and trimmed to what the engine reads (with each view object shared), so
- * a page of a big feed is never held in full as objects. `listed` counts the entries the server
- * sent (for paging), `packages` the usable ones. Throws when the text is not such JSON.
+ * A listing page, `{"count":…,"value":[package, …]}`, read one package at a time straight from the
+ * answer's bytes: each package's JSON is parsed on its own and trimmed to what the engine reads
+ * (with each view object shared), so a page of a big feed is never held in full, as text or as
+ * objects. `listed` counts the entries the server sent (for paging), `packages` the usable ones.
+ * Throws when the answer is not such JSON.
  */
-export function readPage(text: string, views: Map<string, FeedView>): { packages: PackageInfo[]; listed: number } {
+export function readPage(body: Uint8Array | string, views: Map<string, FeedView>): { packages: PackageInfo[]; listed: number } {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const packages: PackageInfo[] = [];
   let listed = 0;
-  const value = findTopLevelArray(text, 'value');
+  const value = findTopLevelArray(bytes, 'value');
   if (value < 0) {
-    JSON.parse(text); // not JSON at all: let it throw; JSON without a `value` array is an empty page
+    JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')); // not JSON at all: let it throw; JSON without a `value` array is an empty page
     return { packages, listed };
   }
-  let i = skipSpace(text, value + 1);
-  if (text[i] === ']') return { packages, listed };
+  let i = skipSpace(bytes, value + 1);
+  if (bytes[i] === CLOSE_ARRAY) return { packages, listed };
   for (;;) {
-    const end = endOfValue(text, i);
+    const end = endOfValue(bytes, i);
     listed++;
-    const p = trimPackage(JSON.parse(text.slice(i, end)) as unknown, views);
+    const p = trimPackage(JSON.parse(bytes.toString('utf8', i, end)) as unknown, views);
     if (p) packages.push(p);
-    i = skipSpace(text, end);
-    if (text[i] === ']') return { packages, listed };
-    if (text[i] !== ',') throw new SyntaxError('listing: expected , or ]');
-    i = skipSpace(text, i + 1);
+    i = skipSpace(bytes, end);
+    if (bytes[i] === CLOSE_ARRAY) return { packages, listed };
+    if (bytes[i] !== COMMA) throw new SyntaxError('listing: expected , or ]');
+    i = skipSpace(bytes, i + 1);
   }
 }
 
@@ -220,36 +222,45 @@ function trimPackage(raw: unknown, views: Map<string, FeedView>): PackageInfo | 
   return { id: String(p.id ?? ''), name: p.name, versions };
 }
 
-const space = new Set([' ', '\t', '\n', '\r']);
+// JSON's structural characters are ASCII, so the bytes of UTF-8 text can be scanned as they are.
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
-function skipSpace(text: string, i: number): number {
-  while (i < text.length && space.has(text[i])) i++;
+function skipSpace(b: Buffer, i: number): number {
+  while (i < b.length && isSpace(b[i])) i++;
   return i;
 }
 
 /** The end (exclusive) of the string starting at `i` (a quote). */
-function endOfString(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    if (text[j] === '\\') j++;
-    else if (text[j] === '"') return j + 1;
+function endOfString(b: Buffer, i: number): number {
+  for (let j = i + 1; j < b.length; j++) {
+    if (b[j] === BACKSLASH) j++;
+    else if (b[j] === QUOTE) return j + 1;
   }
   throw new SyntaxError('listing: unterminated string');
 }
 
 /** The end (exclusive) of the JSON value starting at `i`. */
-function endOfValue(text: string, i: number): number {
-  if (text[i] === '"') return endOfString(text, i);
-  if (text[i] !== '{' && text[i] !== '[') {
+function endOfValue(b: Buffer, i: number): number {
+  if (b[i] === QUOTE) return endOfString(b, i);
+  if (b[i] !== OPEN_OBJECT && b[i] !== OPEN_ARRAY) {
     let j = i;
-    while (j < text.length && !',]}'.includes(text[j]) && !space.has(text[j])) j++;
+    while (j < b.length && b[j] !== COMMA && b[j] !== CLOSE_ARRAY && b[j] !== CLOSE_OBJECT && !isSpace(b[j])) j++;
     return j;
   }
   let depth = 0;
-  for (let j = i; j < text.length; j++) {
-    const c = text[j];
-    if (c === '"') j = endOfString(text, j) - 1;
-    else if (c === '{' || c === '[') depth++;
-    else if (c === '}' || c === ']') {
+  for (let j = i; j < b.length; j++) {
+    const c = b[j];
+    if (c === QUOTE) j = endOfString(b, j) - 1;
+    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
+    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
       if (depth === 0) return j + 1;
     }
@@ -258,20 +269,21 @@ function endOfValue(text: string, i: number): number {
 }
 
 /** Where the top-level object's array `key` opens (the index of its `[`), or -1. */
-function findTopLevelArray(text: string, key: string): number {
-  let i = skipSpace(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
-  if (text[i] !== '{') return -1;
-  i = skipSpace(text, i + 1);
-  while (i < text.length && text[i] !== '}') {
-    if (text[i] !== '"') throw new SyntaxError('listing: expected a key');
-    const keyEnd = endOfString(text, i);
-    const name = JSON.parse(text.slice(i, keyEnd)) as string;
-    i = skipSpace(text, keyEnd);
-    if (text[i] !== ':') throw new SyntaxError('listing: expected :');
-    i = skipSpace(text, i + 1);
-    if (name === key && text[i] === '[') return i;
-    i = skipSpace(text, endOfValue(text, i));
-    if (text[i] === ',') i = skipSpace(text, i + 1);
+function findTopLevelArray(b: Buffer, key: string): number {
+  const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  let i = skipSpace(b, bom);
+  if (b[i] !== OPEN_OBJECT) return -1;
+  i = skipSpace(b, i + 1);
+  while (i < b.length && b[i] !== CLOSE_OBJECT) {
+    if (b[i] !== QUOTE) throw new SyntaxError('listing: expected a key');
+    const keyEnd = endOfString(b, i);
+    const name = JSON.parse(b.toString('utf8', i, keyEnd)) as string;
+    i = skipSpace(b, keyEnd);
+    if (b[i] !== COLON) throw new SyntaxError('listing: expected :');
+    i = skipSpace(b, i + 1);
+    if (name === key && b[i] === OPEN_ARRAY) return i;
+    i = skipSpace(b, endOfValue(b, i));
+    if (b[i] === COMMA) i = skipSpace(b, i + 1);
   }
   return -1;
 }

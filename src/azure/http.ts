@@ -58,8 +58,8 @@ export interface Call {
   manualRedirect?: boolean;
   /** Extra headers; an Authorization given here is sent as given, to any origin. */
   headers?: Record<string, string>;
-  /** Reads the JSON body another way than whole (a listing page, package by package); throws when it is not JSON. */
-  parse?: (text: string) => unknown;
+  /** Reads the JSON body another way than whole (a listing page, package by package, from its bytes); throws when it is not JSON. */
+  parse?: (body: Buffer) => unknown;
 }
 
 export interface Answer<T = unknown> {
@@ -300,7 +300,7 @@ export class AzureHttp {
     return Math.round(backoff / 2 + (this.random() * backoff) / 2);
   }
 
-  private finish<T>(method: string, url: string, raw: Raw, tokenSent: boolean, manualRedirect: boolean, parse: (text: string) => unknown = JSON.parse): Answer<T> {
+  private finish<T>(method: string, url: string, raw: Raw, tokenSent: boolean, manualRedirect: boolean, parse: (body: Buffer) => unknown = (b) => JSON.parse(withoutBom(b.toString('utf8')))): Answer<T> {
     const { status, headers } = raw;
     if (status >= 300 && status < 400 && manualRedirect) return { status, body: undefined, headers };
     if (status === 203) throw fail(failureForStatus(203, method, url, 'a sign-in page instead of the API'));
@@ -314,7 +314,7 @@ export class AzureHttp {
     const type = String(headers['content-type'] ?? '');
     if (!/json/i.test(type)) throw notApi(`the answer was ${type || 'not JSON'}, not the API's JSON`);
     try {
-      return { status, body: parse(withoutBom(raw.body.toString('utf8'))) as T, headers };
+      return { status, body: parse(raw.body) as T, headers };
     } catch {
       throw notApi('the answer was not JSON');
     }
