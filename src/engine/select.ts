@@ -101,10 +101,20 @@ function pick(desc: PackageVersionInfo[], m: VersionMatcher, rule: VersionRule):
   }
 }
 
-/** Glob with `*` and `?`, matched case-insensitively against the whole text. */
-export function globToRegExp(pattern: string): RegExp {
+/** Glob with `*` and `?`, matched against the whole text: case-insensitively unless `caseSensitive`. */
+export function globToRegExp(pattern: string, caseSensitive = false): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\/@:-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'is');
+  return new RegExp(`^${body}$`, caseSensitive ? 's' : 'is');
+}
+
+/**
+ * A name glob as the server compares names: both sides in the protocol's comparison form
+ * (lower case for NuGet, Universal, PyPI and Cargo, PEP 503 and `-`/`_` folded), case-sensitive
+ * for npm and Maven, whose names the server takes as given.
+ */
+function nameGlob(protocol: Protocol, pattern: string): (name: string) => boolean {
+  const re = globToRegExp(protocol.normalizeName(pattern), true);
+  return (name) => re.test(protocol.normalizeName(name));
 }
 
 /** Levenshtein distance. */
@@ -143,7 +153,7 @@ export function stateOf(v: PackageVersionInfo, protocol: Protocol, inRecycleBin:
  * page, keeping only the packages some selector wants.
  */
 export class Catalog {
-  private wanted: { names: Set<string>; globs: RegExp[] } | undefined;
+  private wanted: { names: Set<string>; globs: ((name: string) => boolean)[] } | undefined;
   private pass: Promise<Map<string, PackageInfo>> | undefined;
   private readonly queried = new Map<string, Promise<PackageInfo | undefined>>();
   /** Pages the last full pass read: what a read-back through the listing costs. */
@@ -163,7 +173,7 @@ export class Catalog {
   prepare(selectors: { name: string; glob: boolean }[], pages = 10): void {
     if (!selectors.some((s) => s.glob) && selectors.length <= pages) return;
     const names = new Set(selectors.filter((s) => !s.glob).map((s) => this.protocol.normalizeName(s.name)));
-    const globs = selectors.filter((s) => s.glob).flatMap((s) => [globToRegExp(s.name), globToRegExp(this.protocol.normalizeName(s.name))]);
+    const globs = selectors.filter((s) => s.glob).map((s) => nameGlob(this.protocol, s.name));
     this.wanted = { names, globs };
     this.pass = undefined;
     // Started now, awaited later: a failure is seen where it is awaited.
@@ -179,7 +189,7 @@ export class Catalog {
         pages++;
         for (const p of page) {
           const key = this.protocol.normalizeName(p.name);
-          if (w.names.has(key) || w.globs.some((g) => g.test(p.name) || g.test(key))) kept.set(key, p);
+          if (w.names.has(key) || w.globs.some((g) => g(p.name))) kept.set(key, p);
         }
       }
       this.pages = pages;
@@ -205,9 +215,8 @@ export class Catalog {
   /** Packages whose name, or whose name in the form the server compares, the glob matches (`my_*` finds PyPI's `My-Package`). */
   async glob(pattern: string): Promise<PackageInfo[]> {
     if (!this.wanted) this.prepare([{ name: pattern, glob: true }]);
-    const re = globToRegExp(pattern);
-    const normalized = globToRegExp(this.protocol.normalizeName(pattern));
-    return [...(await this.fullPass()).values()].filter((p) => re.test(p.name) || normalized.test(this.protocol.normalizeName(p.name)));
+    const matches = nameGlob(this.protocol, pattern);
+    return [...(await this.fullPass()).values()].filter((p) => matches(p.name));
   }
 
   private async query(nameQuery: string | undefined, keep: (p: PackageInfo) => boolean): Promise<PackageInfo[]> {

@@ -145,19 +145,20 @@ function isFile(p: string): boolean {
 }
 
 /**
- * A relative line whose literal start climbs out of `root` (`../drop/*.nupkg`), made absolute
- * and free of `..`: task-lib's findMatch lists the folder with `..` resolved and then finds that
- * no path matches the pattern as written. Other lines are left as they are.
+ * A line whose literal start holds `.` or `..` segments (`./out/*.nupkg`, `../drop/*.nupkg`),
+ * made absolute and free of them: task-lib's findMatch lists the folder with those segments
+ * resolved and then finds that no path matches the pattern as written. Other lines are left as
+ * they are.
  */
 function resolveDotDot(line: string, root: string): string {
   const { exclude, pattern } = splitNegation(line);
   const p = isWindows ? pattern.replace(/\\/g, '/') : pattern;
-  if (path.isAbsolute(p)) return line;
   const segments = p.split('/');
   let literal = 0;
   while (literal < segments.length && !/[*?[]|[+@!]\(/.test(segments[literal])) literal++;
-  if (!segments.slice(0, literal).includes('..')) return line;
-  let start = path.resolve(root, ...segments.slice(0, literal));
+  const head = segments.slice(0, literal);
+  if (!head.some((s) => s === '.' || s === '..')) return line;
+  let start = path.isAbsolute(p) ? path.resolve(head.join('/') || '/') : path.resolve(root, ...head);
   if (isWindows) start = start.replace(/\\/g, '/');
   const rest = segments.slice(literal);
   const full = rest.length === 0 ? escapeGlob(start) : `${escapeGlob(start).replace(/\/+$/, '')}/${rest.join('/')}`;

@@ -309,6 +309,16 @@ describe('package files', () => {
       }
     });
 
+    it('a line that starts with ./ (or holds . segments) finds what it names, with either matcher', () => {
+      for (const match of [findMatch, taskLibFindMatch]) {
+        assert.deepEqual(rel(findPackageFiles(['./out/**/*.nupkg'], root, match).files), ['work/s/out/A.1.0.0.nupkg', 'work/s/out/nested/B.2.0.0.nupkg']);
+        assert.deepEqual(rel(findPackageFiles(['./out/A.1.0.0.nupkg'], root, match).files), ['work/s/out/A.1.0.0.nupkg']);
+        assert.deepEqual(rel(findPackageFiles(['out/./nested/*.nupkg'], root, match).files), ['work/s/out/nested/B.2.0.0.nupkg']);
+        assert.deepEqual(rel(findPackageFiles(['./out/**/*.nupkg', '!./out/nested/**'], root, match).files), ['work/s/out/A.1.0.0.nupkg']);
+        assert.deepEqual(rel(findPackageFiles([`${root}/./out/*.nupkg`], root, match).files), ['work/s/out/A.1.0.0.nupkg']);
+      }
+    });
+
     it('globs that find nothing are named, and so is a line whose files are all excluded', () => {
       const r = findPackageFiles(['**/*.whl', 'out/*.nupkg', 'missing/file.nupkg', 'out/*.snupkg', '!out/*.snupkg'], root);
       assert.deepEqual(rel(r.files), ['work/s/out/A.1.0.0.nupkg']);
