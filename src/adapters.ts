@@ -39,7 +39,7 @@ export function readPackageFilesWith(match: FindMatchFn, root: string, platform:
         const key = `${request.protocol.normalizeName(read.name)}@${request.protocol.versionRule.normalize(read.version)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        selectors.push({ line, text: path.basename(file), name: read.name, glob: false, version: read.version });
+        selectors.push({ input: 'packageFiles', line, text: path.basename(file), name: read.name, glob: false, version: read.version });
       }
     }
     // Files that were all symbol packages leave nothing to select: that too matches nothing.

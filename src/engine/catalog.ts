@@ -16,10 +16,10 @@ export const texts = {
   FeedNotFound: "Feed '%s' was not found, or this identity cannot see it. Closest feeds it can see: %s. Write a project feed as 'project/feed'.",
   FeedAmbiguous: "More than one feed is named '%s'. Write one of these in the 'feed' input: %s.",
   ViewNotFound: "View '%s' was not found in feed %s. Its views are: %s.",
-  PackageNotFound: "packages, line %s ('%s'): no such package in the feed. Closest names: %s.",
-  GlobNoMatch: "packages, line %s ('%s'): the pattern matches no package in the feed.",
-  NoVersionMatch: "packages, line %s ('%s'): no version matches '%s' after the prerelease, source, sourceView and exceptView filters. Versions there: %s.",
-  BadVersionSelector: "packages, line %s ('%s'): the version selector '%s' is not valid: %s.",
+  PackageNotFound: "%s, line %s ('%s'): no such package in the feed. Closest names: %s.",
+  GlobNoMatch: "%s, line %s ('%s'): the pattern matches no package in the feed.",
+  NoVersionMatch: "%s, line %s ('%s'): no version matches '%s' after the prerelease, source, sourceView and exceptView filters. Versions there: %s.",
+  BadVersionSelector: "%s, line %s ('%s'): the version selector '%s' is not valid: %s.",
   TooManyVersions: "This run would change %s versions, more than maxVersions (%s). Nothing was changed. Narrow the selection, or raise maxVersions (0 means no limit) if that many is intended; dryRun: true shows the plan.",
   DryRun: "Dry run: %s version(s) would change. No request that changes anything was sent.",
   Applying: "Changing %s version(s) in %s request(s).",
@@ -41,7 +41,7 @@ export const texts = {
   SummaryTitle: "Package lifecycle: %s %s packages in %s %s",
   DryRunTag: "(dry run)",
   LocationUnknown: "The location service at %s named no host for resource area %s. Check that the collection URL (or the service connection's URL) is an Azure DevOps organization with Azure Artifacts.",
-  PackageNotInRecycleBin: "packages, line %s ('%s'): the recycle bin holds no version of this package.",
+  PackageNotInRecycleBin: "%s, line %s ('%s'): the recycle bin holds no version of this package.",
   CommaSeparatedPackages: "packages, line %s ('%s'): a comma does not separate packages (version ranges contain commas). Write one package a line, or separate them with ';'.",
   BothPackagesAndFiles: "Give either 'packages' or 'packageFiles', not both.",
   NoPackagesOrFiles: "The input 'packages' (or 'packageFiles') is required: name the packages, or the package files the build produced.",
@@ -74,10 +74,10 @@ export interface Arity {
   FeedNotFound: 2;
   FeedAmbiguous: 2;
   ViewNotFound: 3;
-  PackageNotFound: 3;
-  GlobNoMatch: 2;
-  NoVersionMatch: 4;
-  BadVersionSelector: 4;
+  PackageNotFound: 4;
+  GlobNoMatch: 3;
+  NoVersionMatch: 5;
+  BadVersionSelector: 5;
   TooManyVersions: 2;
   DryRun: 1;
   Applying: 2;
@@ -99,7 +99,7 @@ export interface Arity {
   SummaryTitle: 4;
   DryRunTag: 0;
   LocationUnknown: 2;
-  PackageNotInRecycleBin: 2;
+  PackageNotInRecycleBin: 3;
   CommaSeparatedPackages: 2;
   BothPackagesAndFiles: 0;
   NoPackagesOrFiles: 0;

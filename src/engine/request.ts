@@ -24,7 +24,9 @@ export interface FeedRef {
 }
 
 export interface Selector {
-  /** 1-based line of the `packages` (or `packageFiles`) input. */
+  /** The input the selector came from, for messages. */
+  input: 'packages' | 'packageFiles';
+  /** 1-based line of that input. */
   line: number;
   /** The line as written, or the package file it was read from. */
   text: string;
@@ -155,7 +157,7 @@ export function parseSelectors(text: string, version: string, protocol: Protocol
     if (reason) throw badInput(msg('BadSelector', line, item, reason));
     const v = own || version;
     if (!v) throw badInput(msg('NoVersion', line, item));
-    return { line, text: item, name, glob: /[*?]/.test(name), version: v };
+    return { input: 'packages', line, text: item, name, glob: /[*?]/.test(name), version: v };
   });
 }
 

@@ -193,7 +193,7 @@ describe('engine features: packageFiles', function () {
     makeNupkg(dir, 'Contoso.Cor', '1.0.0');
     const r = await run(h.emu, { action: 'promote', feed, packageFiles: '*.nupkg', view: 'Release' }, { workDir: dir });
     assert.equal(r.result?.status, 'Failed');
-    assert.match(r.result!.message, /no such package in the feed\. Closest names: Contoso\.Core/);
+    assert.match(r.result!.message, /^packageFiles, line 1 \('Contoso\.Cor\.1\.0\.0\.nupkg'\): no such package in the feed\. Closest names: Contoso\.Core/);
   });
 });
 

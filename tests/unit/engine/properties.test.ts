@@ -87,7 +87,7 @@ describe('properties: input parsing', () => {
 
   it('parseVersionSelector: any version text, any protocol: a matcher or one badInput', () => {
     fc.assert(fc.property(hostileText, fc.constantFrom(...Object.values(protocols)), (version, protocol) => {
-      onlyBadInput(() => parseVersionSelector({ line: 1, text: `x@${version}`, name: 'x', glob: false, version }, protocol.versionRule), `parseVersionSelector ${protocol.key}`);
+      onlyBadInput(() => parseVersionSelector({ input: 'packages', line: 1, text: `x@${version}`, name: 'x', glob: false, version }, protocol.versionRule), `parseVersionSelector ${protocol.key}`);
     }), { numRuns: 600 });
   });
 
@@ -215,7 +215,7 @@ describe('properties: selection', () => {
 
   it('selected ⊆ matched ⊆ filtered ⊆ input; keepLatest leaves out the highest; olderThanDays keeps only older', () => {
     fc.assert(fc.property(versions, matcherText, filters, (vs, text, f) => {
-      const matcher = parseVersionSelector({ line: 1, text, name: 'x', glob: false, version: text }, rule);
+      const matcher = parseVersionSelector({ input: 'packages', line: 1, text, name: 'x', glob: false, version: text }, rule);
       const { matched, selected } = selectVersions(vs, matcher, rule, f);
       const all = new Set(vs);
       for (const m of matched) {
