@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { demoFixture, Emulator } from '../emulator';
-import { runTask } from '../helpers/run-task';
+import { removeTaskFolders, runTask } from '../helpers/run-task';
 
 interface Step {
   title: string;
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await emu.stop();
+    removeTaskFolders();
   }
   if (failed) {
     console.error(`${failed} step(s) did not succeed`);
