@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { organizationName, readPackageFilesWith } from './adapters';
-import { Credential, secretForms } from './azure/http';
-import { format, Msg } from './engine/messages';
+import type { Credential } from './azure/http';
+import { format } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { Inputs } from './engine/request';
 import { inline } from './engine/text';
@@ -182,16 +182,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     io.err('package-lifecycle: the token is empty\n');
     return 2;
   }
-  const secrets = secretForms(credential);
-  const scrub = (s: string) => secrets.reduce((t, x) => t.split(x).join('***'), s);
-  const say = (m: Msg) => scrub(format(m));
+  // Every message passes the one place that makes text safe, which also removes the token.
+  const say = format;
   const platform: Platform = {
     info: (m) => {
       if (!p.quiet) io.err(`${say(m)}\n`);
     },
     warn: (m) => io.err(`warning: ${say(m)}\n`),
     debug: (line) => {
-      if (env.PACKAGE_LIFECYCLE_DEBUG) io.err(`debug: ${scrub(inline(line))}\n`);
+      if (env.PACKAGE_LIFECYCLE_DEBUG) io.err(`debug: ${inline(line)}\n`);
     },
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     now: () => Date.now(),
@@ -212,7 +211,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
   const out = present(ran.outcome, '', path.join(cwd, 'result.json'), say);
   if (p.json) io.out(`${out.json}\n`);
   else if (out.table !== undefined) io.out(`${out.table}\n\n${out.counts}\n`);
-  for (const e of out.errors) io.err(`error: ${scrub(e)}\n`);
+  for (const e of out.errors) io.err(`error: ${e}\n`);
   // A request refused before anything was sent (an input the engine could not take) is a usage error.
   if (ran.stage === 'inputs' || (ran.stage === 'run' && ran.outcome.noTable && ran.outcome.requests === 0)) return 2;
   return out.status === 'Failed' ? 1 : 0;

@@ -1,5 +1,5 @@
 import { fail, failureForStatus, withoutQuery } from './errors';
-import { hideSecret, Redactor, tokenForms } from './redact';
+import { hideSecret, Redactor, tokenForms } from '../engine/secrets';
 import { NetworkOptions, Transport } from './transport';
 
 type IHeaders = Record<string, string>;

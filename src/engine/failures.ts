@@ -36,7 +36,7 @@ export type FailureKind = Failure['kind'];
 
 export class FailureError extends Error {
   constructor(readonly failure: Failure) {
-    super(summary(failure));
+    super(describeFailure(failure));
     this.name = 'FailureError';
   }
 }
@@ -54,7 +54,8 @@ export function isFatal(f: Failure): boolean {
   return f.kind === 'authentication' || f.kind === 'forbidden';
 }
 
-function summary(f: Failure): string {
+/** A failure in one sentence-part: what was asked, and what came of it. */
+export function describeFailure(f: Failure): string {
   switch (f.kind) {
     case 'badInput':
       return `${f.message.key}: ${f.message.args.join(' | ')}`;

@@ -5,7 +5,7 @@
 import { protocols } from '../protocols';
 import { ActionContext, AnyChange, defFor, ReadingAction } from './actions';
 import { apply, forEachLimited, readDeprecation, stateKey } from './apply';
-import { badInput, Failure, failureOf } from './failures';
+import { badInput, describeFailure, Failure, failureOf } from './failures';
 import { explain, ExplainContext, trim } from './explain';
 import { Msg, msg } from './messages';
 import { plan, Row } from './plan';
@@ -180,34 +180,11 @@ async function download(req: Request, ctx: EngineContext, feed: ResolvedFeed, p:
       out.push({ ...r, outcome: 'downloaded' });
     } catch (e) {
       const f = failureOf(e);
-      p.notes.push(f.kind === 'badInput' ? f.message : msg('DownloadFailed', r.package, r.version, trim(explainShort(f))));
+      p.notes.push(f.kind === 'badInput' ? f.message : msg('DownloadFailed', r.package, r.version, trim(describeFailure(f))));
       out.push({ ...r, outcome: 'failed' });
     }
   }
   return out;
-}
-
-function explainShort(f: Failure): string {
-  switch (f.kind) {
-    case 'badInput':
-      return f.message.key;
-    case 'location':
-      return `no host for area ${f.areaId}`;
-    case 'bug':
-      return f.detail;
-    case 'authentication':
-    case 'refused':
-      return `${f.status} ${f.detail}`;
-    case 'forbidden':
-      return `403 ${f.detail}`;
-    case 'notFound':
-      return `404 ${f.detail}`;
-    case 'conflict':
-      return `409 ${f.detail}`;
-    case 'transient':
-    case 'lostAnswer':
-      return f.detail;
-  }
 }
 
 const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
