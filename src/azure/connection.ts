@@ -30,7 +30,7 @@ export class Connection {
   private readonly areas = new Map<string, Promise<string>>();
   private onPrem: boolean | undefined;
   private routes: Promise<ApiRoute> | undefined;
-  private allAreas: Promise<Map<string, { locationUrl?: unknown }> | undefined> | undefined;
+  private allAreas: Promise<Map<string, { locationUrl?: unknown }> | 'absent'> | undefined;
 
   constructor(private readonly settings: ConnectionSettings) {
     this.collectionUrl = withSlash(settings.collectionUrl);
@@ -95,39 +95,56 @@ export class Connection {
   }
 
   /**
-   * The location service's answer for one area, as azure-devops-node-api finds it, but through our
-   * own client and its retries: the route table once a run (`OPTIONS _apis/Location`), the
-   * ResourceAreas route from it with a negotiated api-version, then one GET of every area, which
-   * answers every later look-up of the run (a server without the list is asked area by area). An
-   * area the list lacks, or a 404 for it, is "no such area"; a sign-in page is an authentication
-   * failure.
+   * The location service's answer for one area, through our own client and its retries: one GET of
+   * every area, at the api-version Azure DevOps Services' route table names for it, answers every
+   * later look-up of the run. A server that refuses that api-version is asked as
+   * azure-devops-node-api asks: the route table (`OPTIONS _apis/Location`), then the list at the
+   * api-version negotiated from it; a server without the list is asked area by area. An area the
+   * list lacks, or a 404 for it, is "no such area"; a sign-in page is an authentication failure.
    */
   private async resourceArea(areaId: string): Promise<{ locationUrl?: unknown } | undefined> {
-    const route = await this.resourceAreasRoute();
-    const apiVersion = negotiateApiVersion(route, locationApiVersion);
-    const at = (values: Record<string, string>) => new URL(routeUrl(route.routeTemplate ?? '', { area: route.area ?? 'Location', resource: route.resourceName ?? 'ResourceAreas', ...values }), this.collectionUrl).toString();
     this.allAreas ??= (async () => {
-      try {
-        const answer = await this.http.json<{ value?: { id?: unknown; locationUrl?: unknown }[] }>({ method: 'GET', url: at({}), apiVersion });
-        const areas = new Map<string, { locationUrl?: unknown }>();
-        for (const a of Array.isArray(answer.body?.value) ? answer.body.value : []) {
-          if (a && typeof a.id === 'string') areas.set(a.id.toLowerCase(), a);
-        }
-        return areas;
-      } catch (e) {
-        // A server without the list answers each area on its own.
-        if (e instanceof FailureError && (e.failure.kind === 'notFound' || e.failure.kind === 'refused')) return undefined;
-        throw e;
-      }
+      const direct = await this.listAreas(`${this.collectionUrl}_apis/ResourceAreas`, locationApiVersion);
+      if (direct !== 'refused') return direct;
+      const n = await this.negotiated();
+      const listed = await this.listAreas(n.at({}), n.apiVersion);
+      return listed === 'refused' ? 'absent' : listed;
     })();
     const areas = await this.allAreas;
-    if (areas) return areas.get(areaId.toLowerCase());
+    if (areas !== 'absent') return areas.get(areaId.toLowerCase());
+    const { at, apiVersion } = await this.negotiated();
     try {
       return (await this.http.json<{ locationUrl?: unknown }>({ method: 'GET', url: at({ areaId }), apiVersion })).body;
     } catch (e) {
       if (e instanceof FailureError && e.failure.kind === 'notFound') return undefined;
       throw e;
     }
+  }
+
+  /** Every area in one GET; `absent` where the server has no such list, `refused` where it does not serve this api-version. */
+  private async listAreas(url: string, apiVersion: string): Promise<Map<string, { locationUrl?: unknown }> | 'absent' | 'refused'> {
+    try {
+      const answer = await this.http.json<{ value?: { id?: unknown; locationUrl?: unknown }[] }>({ method: 'GET', url, apiVersion });
+      const areas = new Map<string, { locationUrl?: unknown }>();
+      for (const a of Array.isArray(answer.body?.value) ? answer.body.value : []) {
+        if (a && typeof a.id === 'string') areas.set(a.id.toLowerCase(), a);
+      }
+      return areas;
+    } catch (e) {
+      if (e instanceof FailureError && e.failure.kind === 'notFound') return 'absent';
+      // An api-version the server does not serve is a 400; anything else refused stays a failure.
+      if (e instanceof FailureError && e.failure.kind === 'refused' && e.failure.status === 400) return 'refused';
+      throw e;
+    }
+  }
+
+  /** The ResourceAreas route as the route table gives it, with the api-version negotiated for it. */
+  private async negotiated(): Promise<{ at: (values: Record<string, string>) => string; apiVersion: string }> {
+    const route = await this.resourceAreasRoute();
+    return {
+      apiVersion: negotiateApiVersion(route, locationApiVersion),
+      at: (values) => new URL(routeUrl(route.routeTemplate ?? '', { area: route.area ?? 'Location', resource: route.resourceName ?? 'ResourceAreas', ...values }), this.collectionUrl).toString(),
+    };
   }
 
   private resourceAreasRoute(): Promise<ApiRoute> {
@@ -155,7 +172,10 @@ export interface ApiRoute {
   releasedVersion?: string;
 }
 
-/** The newest api-version of the ResourceAreas route the client asks for; the server's own limit applies. */
+/**
+ * The api-version of the ResourceAreas route the client asks for: what Azure DevOps Services' route
+ * table names for it (maximum 7.2, resource version 1); an older server's own limit is negotiated.
+ */
 const locationApiVersion = '7.2-preview.1';
 /** The ResourceAreas route of the Location area. */
 const resourceAreasLocationId = 'e81700f7-3be2-46de-8624-2eb35882fcaa';

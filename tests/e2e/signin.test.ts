@@ -38,7 +38,6 @@ describe('e2e sign-in pages: a 203 from the location service is an authenticatio
   const inputs = { action: 'promote', feed: 'Fabrikam/internal', packages: 'Contoso.Core@1.0.0', view: 'Release' };
 
   for (const [what, intercept] of [
-    ['the route negotiation (OPTIONS)', (req: http.IncomingMessage) => req.method === 'OPTIONS'],
     ['the resource area look-up', (req: http.IncomingMessage) => /ResourceAreas/i.test(req.url ?? '')],
   ] as const) {
     it(what, async () => {

@@ -238,9 +238,11 @@ describe('engine hostile: the token', function () {
   });
 
   it('a redirect of the location service is not followed', async () => {
-    h.emu.fault({ match: { route: 'location.options' }, status: 302, redirect: 'attacker' });
+    h.emu.fault({ match: { route: 'location.resourceAreas' }, status: 302, redirect: 'attacker' });
     const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' });
     assert.equal(r.result?.status, 'Failed');
+    assert.deepEqual(h.emu.attackerLog, []);
+    assert.deepEqual(h.emu.log.map((x) => x.route), ['location.resourceAreas']);
   });
 
   it('package content redirected to the attacker is fetched without the token', async () => {
@@ -384,15 +386,14 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
 
   for (const fault of [{ status: 429 }, { status: 503 }, { drop: true }, { status: 500 }]) {
     it(`the location service is retried after ${JSON.stringify(fault)}`, async () => {
-      h.emu.fault({ match: { route: 'location.options' }, ...fault });
-      h.emu.fault({ match: { route: 'location.resourceArea' }, ...fault });
+      h.emu.fault({ match: { route: 'location.resourceAreas' }, ...fault });
       const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' });
       assert.equal(r.result?.status, 'Succeeded', r.result?.message);
     });
   }
 
   it('the location service is retried after a timeout (a stalled body)', async () => {
-    h.emu.fault({ match: { route: 'location.options' }, stallBodyMs: 400 });
+    h.emu.fault({ match: { route: 'location.resourceAreas' }, stallBodyMs: 400 });
     const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' }, { timeoutMs: 150 });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
   });

@@ -45,14 +45,14 @@ async function kindOf(p: Promise<unknown>): Promise<string> {
 
 describe('azure connection: the location service through our own client', () => {
   it('asks each area on its own where the server has no list', async () => {
-    const org = await serve('127.0.0.1', [routes, json(404, { message: 'no such route' }), area('https://feeds.example.invalid/'), area('https://feeds.example.invalid/')]);
+    const org = await serve('127.0.0.1', [json(404, { message: 'no such route' }), routes, area('https://feeds.example.invalid/'), area('https://feeds.example.invalid/')]);
     try {
       const { c } = connect(org.url);
       assert.equal(await c.areaUrl(packaging), 'https://feeds.example.invalid/');
       await c.areaUrl(nuget);
       assert.deepEqual(org.seen.map((s) => `${s.method} ${s.url}`), [
-        'OPTIONS /_apis/Location',
         'GET /_apis/ResourceAreas?api-version=7.2-preview.1',
+        'OPTIONS /_apis/Location',
         `GET /_apis/ResourceAreas/${packaging}?api-version=7.2-preview.1`,
         `GET /_apis/ResourceAreas/${nuget}?api-version=7.2-preview.1`,
       ]);
@@ -61,18 +61,15 @@ describe('azure connection: the location service through our own client', () => 
     }
   });
 
-  it('asks the route table once (OPTIONS), then every area in one GET, with the token and FedAuthRedirect suppressed', async () => {
+  it('asks every area in one GET, with the token and FedAuthRedirect suppressed, and nothing else', async () => {
     const feeds = await serve('127.0.0.2', [json(200, {})]);
-    const org = await serve('127.0.0.1', [routes, areas(`${feeds.url}/fabrikam`)]);
+    const org = await serve('127.0.0.1', [areas(`${feeds.url}/fabrikam`)]);
     try {
       const { c } = connect(`${org.url}/fabrikam`);
       assert.equal(await c.areaUrl(packaging), `${feeds.url}/fabrikam/`);
       assert.equal(await c.areaUrl(packaging), `${feeds.url}/fabrikam/`, 'cached');
       await c.areaUrl(nuget);
-      assert.deepEqual(org.seen.map((s) => `${s.method} ${s.url}`), [
-        'OPTIONS /fabrikam/_apis/Location',
-        '/fabrikam/_apis/ResourceAreas?api-version=7.2-preview.1',
-      ].map((x) => (x.startsWith('/') ? `GET ${x}` : x)));
+      assert.deepEqual(org.seen.map((s) => `${s.method} ${s.url}`), ['GET /fabrikam/_apis/ResourceAreas?api-version=7.2-preview.1']);
       for (const s of org.seen) {
         assert.equal(s.auth, `Bearer ${token}`);
         assert.equal(s.headers['x-tfs-fedauthredirect'], 'Suppress');
@@ -86,12 +83,12 @@ describe('azure connection: the location service through our own client', () => 
   });
 
   for (const [what, first] of [['a dropped connection', drop], ['a 429', json(429, {}, { 'Retry-After': '2' })], ['a timeout', hang], ['a 503', empty(503)]] as const) {
-    it(`retries the route table after ${what}`, async () => {
-      const org = await serve('127.0.0.1', [first, routes, areas('https://feeds.example.invalid/fabrikam/')]);
+    it(`retries the area list after ${what}`, async () => {
+      const org = await serve('127.0.0.1', [first, areas('https://feeds.example.invalid/fabrikam/')]);
       try {
         const { c, pauses } = connect(`${org.url}/fabrikam/`);
         assert.equal(await c.areaUrl(packaging), 'https://feeds.example.invalid/fabrikam/');
-        assert.deepEqual(org.seen.map((s) => s.method), ['OPTIONS', 'OPTIONS', 'GET']);
+        assert.deepEqual(org.seen.map((s) => s.method), ['GET', 'GET']);
         assert.equal(pauses.length, 1);
         if (what === 'a 429') assert.equal(pauses[0], 2000);
       } finally {
@@ -100,18 +97,32 @@ describe('azure connection: the location service through our own client', () => 
     });
   }
 
-  it('retries the resource area GET too', async () => {
-    const org = await serve('127.0.0.1', [routes, drop, empty(502), areas('https://feeds.example.invalid/')]);
+  it('a server that refuses the api-version: the route table, then the list at the version it names, each retried', async () => {
+    const older = json(200, { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '3.2', maxVersion: '7.0', releasedVersion: '0.0' }] });
+    const outOfRange = json(400, { message: 'The requested REST API version of 7.2 is out of range for this server.', typeKey: 'VssVersionOutOfRangeException' });
+    const org = await serve('127.0.0.1', [outOfRange, drop, older, empty(502), areas('https://feeds.example.invalid/')]);
     try {
       const { c } = connect(org.url);
       assert.equal(await c.areaUrl(packaging), 'https://feeds.example.invalid/');
-      assert.equal(org.seen.length, 4);
+      assert.deepEqual(org.seen.map((s) => `${s.method} ${s.url}`), [
+        'GET /_apis/ResourceAreas?api-version=7.2-preview.1',
+        'OPTIONS /_apis/Location',
+        'OPTIONS /_apis/Location',
+        'GET /_apis/ResourceAreas?api-version=7.0-preview.1',
+        'GET /_apis/ResourceAreas?api-version=7.0-preview.1',
+      ]);
     } finally {
       await org.close();
     }
   });
 
-  for (const [what, steps] of [['the route table', [page(203)]], ['the resource area', [routes, page(203)]], ['the route table answering a page with 200', [page(200)]]] as const) {
+  const refused = json(400, { message: 'The requested REST API version of 7.2 is out of range for this server.', typeKey: 'VssVersionOutOfRangeException' });
+  for (const [what, steps] of [
+    ['the area list', [page(203)]],
+    ['the route table of a server that refused the list', [refused, page(203)]],
+    ['the list at the negotiated version', [refused, routes, page(203)]],
+    ['the area list answering a page with 200', [page(200)]],
+  ] as const) {
     it(`a sign-in page from ${what} is an authentication failure`, async () => {
       const org = await serve('127.0.0.1', [...steps]);
       try {
@@ -125,8 +136,8 @@ describe('azure connection: the location service through our own client', () => 
 
   it('on Services an area the service does not know is a location failure; with detect, an on-premises server', async () => {
     const none = json(200, { count: 0, value: [] });
-    const org = await serve('127.0.0.1', [routes, none]);
-    const other = await serve('127.0.0.1', [routes, none]);
+    const org = await serve('127.0.0.1', [none]);
+    const other = await serve('127.0.0.1', [none]);
     try {
       const { c } = connect(org.url);
       assert.equal(await kindOf(c.areaUrl(packaging)), 'location');
@@ -134,7 +145,7 @@ describe('azure connection: the location service through our own client', () => 
       assert.equal(await d.areaUrl(packaging), `${other.url}/`);
       assert.equal(await d.areaUrl(nuget), `${other.url}/`);
       assert.equal(d.onPremises, true);
-      assert.equal(other.seen.length, 2, 'other areas are not asked once the server is known to be on premises');
+      assert.equal(other.seen.length, 1, 'other areas are not asked once the server is known to be on premises');
     } finally {
       await org.close();
       await other.close();
@@ -142,7 +153,7 @@ describe('azure connection: the location service through our own client', () => 
   });
 
   it('a route table without the ResourceAreas route is a location failure', async () => {
-    const org = await serve('127.0.0.1', [json(200, { count: 0, value: [] })]);
+    const org = await serve('127.0.0.1', [refused, json(200, { count: 0, value: [] })]);
     try {
       assert.equal(await kindOf(connect(org.url).c.areaUrl(packaging)), 'location');
     } finally {
@@ -178,9 +189,8 @@ describe('azure connection: the location service through our own client', () => 
         const expected = a.host === 'feeds' ? em.urls.feeds : a.host === 'pkgs' ? em.urls.pkgs : em.urls.org;
         assert.equal(await c.areaUrl(a.id), `${expected}/`, a.name);
       }
-      const options = em.log.filter((r) => r.method === 'OPTIONS');
-      assert.equal(options.length, 1);
-      assert.equal(options[0].path, '/fabrikam/_apis/Location');
+      assert.equal(em.log.filter((r) => r.method === 'OPTIONS').length, 0, 'Services answer the list at the version asked: no route table');
+      assert.deepEqual(em.log.map((r) => r.route), ['location.resourceAreas']);
       assert.deepEqual(em.nonconforming(), []);
     });
 
