@@ -9,7 +9,8 @@ import { badInput, describeFailure, Failure, failureOf } from './failures';
 import { explain, ExplainContext, trim } from './explain';
 import { Msg, msg } from './messages';
 import { plan, Row } from './plan';
-import type { FeedView, Ports } from './ports';
+import type { FeedLocation, FeedsPort, FeedView, Ports } from './ports';
+import type { Protocol } from '../protocols';
 import { RunOutcome, sortRows } from './report';
 import type { Request } from './request';
 import { findView, ResolvedFeed, resolveFeed } from './resolve';
@@ -72,17 +73,21 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
     throw badInput(msg('ProtocolNotOnServer', protocol.displayName, served));
   }
   p.started = true;
+  const needViews = !!(req.view || req.sourceView || req.exceptView);
+  // With `project/feed` the reads that need only the feed start beside the feed's own look-up: the
+  // feeds API takes a project's and a feed's name wherever it takes their ids. A bare name must be
+  // resolved first (which project's feed it means is decided from the list of feeds).
+  const early: FeedLocation | undefined = req.feed.project ? { projectId: req.feed.project, feedId: req.feed.feed } : undefined;
+  const ahead = early && startReads(feeds, early, protocol, def, req, needViews);
   const feed = await resolveFeed(feeds, req.feed, ctx.project);
   p.feed = feed;
   platform.info(msg('FeedFound', feed.display, feed.feed.id));
 
   // Independent look-ups at once: the listing (started now, awaited where it is read), the
   // protocol's host (for the client URL) and the feed's views.
-  const catalog = new Catalog(feeds, feed.at, protocol, def.fromRecycleBin);
+  const { catalog, views: viewsRead } = ahead ?? startReads(feeds, feed.at, protocol, def, req, needViews);
   const other = new Catalog(feeds, feed.at, protocol, !def.fromRecycleBin);
-  catalog.prepare(req.selectors);
-  const needViews = !!(req.view || req.sourceView || req.exceptView);
-  const [feedUrl, views] = await Promise.all([feeds.clientUrl(protocol, feed.feed), needViews ? feeds.listViews(feed.at) : Promise.resolve([] as FeedView[])]);
+  const [feedUrl, views] = await Promise.all([feeds.clientUrl(protocol, feed.feed), viewsRead]);
   p.feedUrl = feedUrl;
   const view = (name: string | undefined) => (name ? findView(views, feed, name) : undefined);
   const actx = contextOf(req, view(req.view));
@@ -151,6 +156,19 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   p.notes.push(...done.notes);
 }
 
+/**
+ * The reads every run of this request makes, started at once and awaited where they are read: the
+ * listing pass or the exact names' queries, and the views. A failure is seen where it is awaited.
+ */
+function startReads(feeds: FeedsPort, at: FeedLocation, protocol: Protocol, def: AnyChange | ReadingAction, req: Request, needViews: boolean): { catalog: Catalog; views: Promise<FeedView[]> } {
+  const catalog = new Catalog(feeds, at, protocol, def.fromRecycleBin);
+  catalog.prepare(req.selectors);
+  catalog.prefetch(req.selectors);
+  const views = needViews ? feeds.listViews(at) : Promise.resolve([] as FeedView[]);
+  views.catch(() => undefined);
+  return { catalog, views };
+}
+
 function contextOf(req: Request, view: FeedView | undefined): ActionContext {
   switch (req.action) {
     case 'promote':
@@ -187,7 +205,8 @@ async function download(req: Request, ctx: EngineContext, feed: ResolvedFeed, p:
   return out;
 }
 
-const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+// `s`: whatever follows the dot, line separators included, leaves the device name reserved.
+const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/is;
 
 /** A name that is one file inside a folder on every system: no separators, no `..`, no drive, no device. */
 export function isPlainFileName(name: string): boolean {

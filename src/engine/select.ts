@@ -198,6 +198,11 @@ export class Catalog {
     return this.pass;
   }
 
+  /** Starts the queries of the exact names the listing pass does not read, so they travel with other look-ups. */
+  prefetch(selectors: { name: string; glob: boolean }[]): void {
+    for (const s of selectors) if (!s.glob) this.byName(s.name).catch(() => undefined);
+  }
+
   async byName(name: string): Promise<PackageInfo | undefined> {
     const key = this.protocol.normalizeName(name);
     if (this.wanted?.names.has(key)) return (await this.fullPass()).get(key);

@@ -345,9 +345,13 @@ describe('engine nuget: failures and safety', function () {
   });
 
   it('one promote of one version: requests by host', async () => {
+    h.emu.latencyMs = 40;
     await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' });
-    // org: route negotiation and every area in one list; feeds: feed, views, listing, read-back; pkgs: the PATCH.
-    assert.deepEqual(byHost(h.emu.log), { org: 2, feeds: 4, pkgs: 1 });
+    // org: every area in one list; feeds: feed, views, listing, read-back; pkgs: the PATCH.
+    assert.deepEqual(byHost(h.emu.log), { org: 1, feeds: 4, pkgs: 1 });
+    // Named `project/feed`: the views and the name's query travel beside the feed's own look-up.
+    const arrived = (route: string) => h.emu.log.find((x) => x.route === route)!.at;
+    for (const route of ['views.list', 'packages.list']) assert.ok(arrived(route) - arrived('feeds.get') < 20, `${route} was held back by the feed's look-up`);
   });
 });
 
