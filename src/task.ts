@@ -156,8 +156,8 @@ async function main(): Promise<void> {
   } catch (e) {
     outcome = stopped(e instanceof InputProblem ? e.m : msg('Unexpected', e instanceof Error ? e.message : String(e)));
   }
-  // What the run read is garbage now: let it go before the report's text is built.
-  relieve();
+  // What the run read is garbage now: where that was a lot, let it go before the report's text is built.
+  relieve(4 * 1024 * 1024);
   fs.mkdirSync(temp, { recursive: true });
   const stamp = `${Date.now()}-${process.pid}`;
   const resultFile = path.join(temp, `package-lifecycle-${stamp}.json`);

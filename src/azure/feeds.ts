@@ -8,7 +8,7 @@ import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, 
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
 import { segment } from '../protocols/names';
 import type { Connection } from './connection';
-import { relieve } from './memory';
+import { owe, relieve } from './memory';
 
 interface ListAnswer<T> { count?: number; value?: T[] }
 
@@ -77,7 +77,7 @@ export class FeedsClient implements FeedsPort {
       url.searchParams.set('$top', String(pageSize));
       if (skip) url.searchParams.set('$skip', String(skip));
       // Read package by package, each trimmed at once: a page's full JSON is never held as objects.
-      const read = await guard(() => this.connection.http.json<{ packages: PackageInfo[]; listed: number }>({ method: 'GET', url: url.toString(), apiVersion: feedsApiVersion, parse: (body) => readPage(body, views) }));
+      const read = await guard(() => this.connection.http.json<{ packages: PackageInfo[]; listed: number }>({ method: 'GET', url: url.toString(), apiVersion: feedsApiVersion, parse: (body) => { owe(body.length); return readPage(body, views); } }));
       const page = read.body?.packages ?? [];
       const listed = read.body?.listed ?? 0;
       if (skip > 0 && page.length > 0) {
@@ -178,13 +178,24 @@ async function guard<T>(fn: () => Promise<T>, absentOn404 = false): Promise<T> {
  * A listing page, `{"count":…,"value":[package, …]}`, read one package at a time straight from the
  * answer's bytes: each package's JSON is parsed on its own and trimmed to what the engine reads
  * (with each view object shared), so a page of a big feed is never held in full, as text or as
- * objects. `listed` counts the entries the server sent (for paging), `packages` the usable ones.
+ * objects; an answer of at most `wholeAtMost` bytes is parsed whole, to the same result. `listed`
+ * counts the entries the server sent (for paging), `packages` the usable ones.
  * Throws when the answer is not such JSON.
  */
-export function readPage(body: Uint8Array | string, views: Map<string, FeedView>): { packages: PackageInfo[]; listed: number } {
+export function readPage(body: Uint8Array | string, views: Map<string, FeedView>, wholeAtMost = parseWholeAtMost): { packages: PackageInfo[]; listed: number } {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const packages: PackageInfo[] = [];
   let listed = 0;
+  if (bytes.length <= wholeAtMost) {
+    // Small enough to hold whole for a moment: the engine's own parser is many times faster than a scan in script.
+    const doc = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as { value?: unknown } | null;
+    const value = doc && typeof doc === 'object' && Array.isArray(doc.value) ? (doc.value as unknown[]) : [];
+    for (const raw of value) {
+      const p = trimPackage(raw, views);
+      if (p) packages.push(p);
+    }
+    return { packages, listed: value.length };
+  }
   const value = findTopLevelArray(bytes, 'value');
   if (value < 0) {
     JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')); // not JSON at all: let it throw; JSON without a `value` array is an empty page
@@ -203,6 +214,9 @@ export function readPage(body: Uint8Array | string, views: Map<string, FeedView>
     i = skipSpace(bytes, i + 1);
   }
 }
+
+/** Answers up to this size are parsed whole; bigger ones (a page of a big feed) package by package. */
+const parseWholeAtMost = 2 * 1024 * 1024;
 
 function trimPackage(raw: unknown, views: Map<string, FeedView>): PackageInfo | undefined {
   const p = raw as Partial<PackageInfo> | null;

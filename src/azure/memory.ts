@@ -1,15 +1,26 @@
 /**
  * Big listings: a page of 1,000 packages is megabytes of text, and V8 collects lazily, so a feed of
  * 100,000 versions would hold several pages' garbage at once. After each full page the listing asks
- * for a collection, which keeps the peak near one page whatever the feed's size. Where V8 does not
- * give the collector, nothing happens.
+ * for a collection, which keeps the peak near one page whatever the feed's size. A collection costs
+ * milliseconds, so it is asked for only where that much was read since the last one. Where V8 does
+ * not give the collector, nothing happens.
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
 let collect: (() => void) | null | undefined;
+/** Bytes of answers read since the last collection. */
+let owed = 0;
 
-export function relieve(): void {
+/** Notes an answer's size: what a later collection would give back. */
+export function owe(bytes: number): void {
+  owed += bytes;
+}
+
+/** Collects now if at least `minimumBytes` were read since the last collection. */
+export function relieve(minimumBytes = 0): void {
+  if (owed < minimumBytes) return;
+  owed = 0;
   if (collect === undefined) {
     try {
       v8.setFlagsFromString('--expose-gc');
