@@ -1,3 +1,5 @@
+import type { VersionRule } from './types';
+
 /**
  * Remembers a pure parser's answers: sorting and matching thousands of versions parses each text
  * once instead of once per comparison. Bounded, so a huge feed cannot grow it without end.
@@ -12,5 +14,22 @@ export function memo<T>(parse: (text: string) => T, limit = 50_000): (text: stri
       seen.set(text, v);
     }
     return v as T;
+  };
+}
+
+/**
+ * A version rule whose per-text answers (normal form, pre-release or not) are remembered: a run
+ * keys, indexes and compares the same versions many times over.
+ */
+export function remembering(rule: VersionRule): VersionRule {
+  const normalize = memo((v) => rule.normalize(v));
+  const isPrerelease = memo((v) => rule.isPrerelease(v));
+  return {
+    name: rule.name,
+    isValid: (v) => rule.isValid(v),
+    normalize,
+    compare: (a, b) => rule.compare(a, b),
+    isPrerelease,
+    parseRange: (s) => rule.parseRange(s),
   };
 }
