@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readPage } from '../../../src/azure/feeds';
+import { readPage as readAnswer } from '../../../src/azure/feeds';
 import type { FeedView } from '../../../src/engine/ports';
 
 const version = fc.record({
@@ -13,7 +13,8 @@ const version = fc.record({
 });
 const pkg = fc.record({ id: fc.uuid(), name: fc.string(), url: fc.string(), versions: fc.array(version, { maxLength: 4 }) });
 
-describe('azure feeds: a listing page read package by package', () => {
+for (const [how, whole] of [['package by package', 0], ['whole, as small answers are', undefined]] as const) describe(`azure feeds: a listing page read ${how}`, () => {
+  const readPage = (text: string, views: Map<string, FeedView>) => readAnswer(text, views, whole);
   it('gives what parsing the whole page gives, trimmed to the fields the engine reads', () => {
     fc.assert(fc.property(fc.array(pkg, { maxLength: 6 }), fc.nat(), fc.boolean(), (packages, count, pretty) => {
       const text = JSON.stringify({ count, value: packages, extra: { value: [1, 2] } }, null, pretty ? 2 : undefined);
