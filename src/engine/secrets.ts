@@ -30,6 +30,11 @@ export class Redactor {
   /** The shortest text that can hold a secret, raw or inside base64: the shortest secret. */
   private shortest = Infinity;
 
+  /** Text shorter than this holds no secret (and redact gives it back as it is, unless `anyCredential`). */
+  get shortestText(): number {
+    return this.shortest;
+  }
+
   /** Adds a secret (and the forms it takes on the wire). */
   add(token: string): void {
     for (const f of tokenForms(token)) if (!this.secrets.includes(f)) this.secrets.push(f);
@@ -75,12 +80,27 @@ export function hideSecret(token: string): void {
   if (!token || token.length < minimumOutputSecret) return;
   registered.add(token);
   any = true;
+  remembered.clear();
 }
+
+/**
+ * Answers already worked out: a report repeats the same names, versions and view names thousands
+ * of times. Cleared when a secret is added, and when it grows past its bound.
+ */
+const remembered = new Map<string, string>();
+const rememberAtMost = 20_000;
 
 /**
  * `text` without any registered credential (raw, Basic base64, URL-encoded, base64 holding it).
  * Data keeps the words after `Basic` and `Bearer`: server text had those removed where it came in.
  */
 export function hideSecrets(text: string): string {
-  return any ? registered.redact(text, false) : text;
+  if (!any || text.length < registered.shortestText) return text;
+  let out = remembered.get(text);
+  if (out === undefined) {
+    out = registered.redact(text, false);
+    if (remembered.size >= rememberAtMost) remembered.clear();
+    remembered.set(text, out);
+  }
+  return out;
 }
