@@ -95,10 +95,10 @@ export class Transport {
       // One deadline for the whole exchange: connecting, the answer's head and its body.
       const timer = setTimeout(() => finish(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), this.timeoutMs);
       const req = (secure ? https : http).request(options, (res) => {
-        const chunks: Buffer[] = [];
         const dropped = () => finish(Object.assign(new Error('connection dropped mid-answer'), { code: 'ECONNRESET' }));
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => (res.complete ? finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }) : dropped()));
+        const body = new Body(Number(res.headers['content-length']));
+        res.on('data', (c: Buffer) => body.add(c));
+        res.on('end', () => (res.complete ? finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: body.whole() }) : dropped()));
         res.on('aborted', dropped);
         res.on('error', (e) => finish(e));
         res.on('close', () => (res.complete ? undefined : dropped()));
@@ -277,4 +277,35 @@ function noProxy(host: string): boolean {
   const list = (process.env['NO_PROXY'] ?? process.env['no_proxy'] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   const h = host.toLowerCase();
   return list.some((entry) => entry === '*' || h === entry.replace(/^\./, '') || h.endsWith(entry.startsWith('.') ? entry : `.${entry}`));
+}
+
+/**
+ * An answer's bytes as they arrive. Where the server said how many, they go straight into one
+ * buffer of that size, so a page of megabytes is not held twice (as chunks and again joined).
+ */
+class Body {
+  private readonly chunks: Buffer[] = [];
+  private buffer: Buffer | undefined;
+  private length = 0;
+
+  constructor(expected: number) {
+    // A length that is not a sane number is not trusted: the chunks are joined at the end instead.
+    if (Number.isSafeInteger(expected) && expected > 0 && expected <= 512 * 1024 * 1024) this.buffer = Buffer.allocUnsafe(expected);
+  }
+
+  add(chunk: Buffer): void {
+    if (this.buffer && this.length + chunk.length <= this.buffer.length) chunk.copy(this.buffer, this.length);
+    else {
+      // More than announced: keep what came so far as a chunk and go on collecting.
+      if (this.buffer) this.chunks.push(this.buffer.subarray(0, this.length));
+      this.buffer = undefined;
+      this.chunks.push(chunk);
+    }
+    this.length += chunk.length;
+  }
+
+  whole(): Buffer {
+    if (this.buffer) return this.buffer.subarray(0, this.length);
+    return Buffer.concat(this.chunks, this.length);
+  }
 }
