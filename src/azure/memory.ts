@@ -9,18 +9,17 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 
 let collect: (() => void) | null | undefined;
-/** Bytes of answers read since the last collection. */
-let owed = 0;
+/** Bytes of answers read in this run. */
+let read = 0;
 
 /** Notes an answer's size: what a later collection would give back. */
 export function owe(bytes: number): void {
-  owed += bytes;
+  read += bytes;
 }
 
-/** Collects now if at least `minimumBytes` were read since the last collection. */
+/** Collects now if the run read at least `minimumBytes` (what it built from them is garbage by then). */
 export function relieve(minimumBytes = 0): void {
-  if (owed < minimumBytes) return;
-  owed = 0;
+  if (read < minimumBytes) return;
   if (collect === undefined) {
     try {
       v8.setFlagsFromString('--expose-gc');
