@@ -14,7 +14,7 @@ import type { Protocol } from '../protocols';
 import { RunOutcome, sortRows } from './report';
 import type { Request } from './request';
 import { findView, ResolvedFeed, resolveFeed } from './resolve';
-import { Candidate, Catalog, Filters, parseVersionSelector, selectOne } from './select';
+import { Candidate, Catalog, Filters, parseVersionSelector, selectOne, VersionMatcher, versionsWanted } from './select';
 
 
 export interface EngineContext {
@@ -78,14 +78,14 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   // feeds API takes a project's and a feed's name wherever it takes their ids. A bare name must be
   // resolved first (which project's feed it means is decided from the list of feeds).
   const early: FeedLocation | undefined = req.feed.project ? { projectId: req.feed.project, feedId: req.feed.feed } : undefined;
-  const ahead = early && startReads(feeds, early, protocol, def, req, needViews);
+  const ahead = early && startReads(feeds, early, protocol, def, req, matchers, needViews);
   const feed = await resolveFeed(feeds, req.feed, ctx.project);
   p.feed = feed;
   platform.info(msg('FeedFound', feed.display, feed.feed.id));
 
   // Independent look-ups at once: the listing (started now, awaited where it is read), the
   // protocol's host (for the client URL) and the feed's views.
-  const { catalog, views: viewsRead } = ahead ?? startReads(feeds, feed.at, protocol, def, req, needViews);
+  const { catalog, views: viewsRead } = ahead ?? startReads(feeds, feed.at, protocol, def, req, matchers, needViews);
   const other = new Catalog(feeds, feed.at, protocol, !def.fromRecycleBin);
   const [feedUrl, views] = await Promise.all([feeds.clientUrl(protocol, feed.feed), viewsRead]);
   p.feedUrl = feedUrl;
@@ -160,9 +160,9 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
  * The reads every run of this request makes, started at once and awaited where they are read: the
  * listing pass or the exact names' queries, and the views. A failure is seen where it is awaited.
  */
-function startReads(feeds: FeedsPort, at: FeedLocation, protocol: Protocol, def: AnyChange | ReadingAction, req: Request, needViews: boolean): { catalog: Catalog; views: Promise<FeedView[]> } {
+function startReads(feeds: FeedsPort, at: FeedLocation, protocol: Protocol, def: AnyChange | ReadingAction, req: Request, matchers: VersionMatcher[], needViews: boolean): { catalog: Catalog; views: Promise<FeedView[]> } {
   const catalog = new Catalog(feeds, at, protocol, def.fromRecycleBin);
-  catalog.prepare(req.selectors);
+  catalog.prepare(req.selectors, undefined, versionsWanted(protocol, req.selectors, matchers, req, def.fromRecycleBin));
   catalog.prefetch(req.selectors);
   const views = needViews ? feeds.listViews(at) : Promise.resolve([] as FeedView[]);
   views.catch(() => undefined);

@@ -154,6 +154,8 @@ export function stateOf(v: PackageVersionInfo, protocol: Protocol, inRecycleBin:
  */
 export class Catalog {
   private wanted: { names: Set<string>; globs: ((name: string) => boolean)[] } | undefined;
+  /** What a full pass keeps of each package it keeps (./select's `versionsWanted`). */
+  private trim: ((p: PackageInfo) => PackageInfo) | undefined;
   private pass: Promise<Map<string, PackageInfo>> | undefined;
   private readonly queried = new Map<string, Promise<PackageInfo | undefined>>();
   /** Pages the last full pass read: what a read-back through the listing costs. */
@@ -170,7 +172,8 @@ export class Catalog {
    * Reads the listing once for these selectors, when that is cheaper than one query per name: for
    * globs, and for more names than the listing has pages (`pages`, where a pass already told).
    */
-  prepare(selectors: { name: string; glob: boolean }[], pages = 10): void {
+  prepare(selectors: { name: string; glob: boolean }[], pages = 10, trim?: (p: PackageInfo) => PackageInfo): void {
+    this.trim = trim;
     if (!selectors.some((s) => s.glob) && selectors.length <= pages) return;
     const names = new Set(selectors.filter((s) => !s.glob).map((s) => this.protocol.normalizeName(s.name)));
     const globs = selectors.filter((s) => s.glob).map((s) => nameGlob(this.protocol, s.name));
@@ -189,7 +192,7 @@ export class Catalog {
         pages++;
         for (const p of page) {
           const key = this.protocol.normalizeName(p.name);
-          if (w.names.has(key) || w.globs.some((g) => g(p.name))) kept.set(key, p);
+          if (w.names.has(key) || w.globs.some((g) => g(p.name))) kept.set(key, this.trim ? this.trim(p) : p);
         }
       }
       this.pages = pages;
@@ -249,6 +252,44 @@ export class Catalog {
     }
     return scored.map((x) => x.name);
   }
+}
+
+/**
+ * What a listing pass needs to keep of a package for these selectors: a big feed's glob would
+ * otherwise hold every version of every package until the selection, which then keeps a few. A
+ * version is kept when some selector whose name takes the package could select it under the
+ * filters known before the views are read (prerelease, source): that is a superset of what the
+ * selection picks, and the same set for `latest` where no view filter applies (with one, `latest`
+ * needs every version). An exact version is kept whatever the filters (the selection tells a
+ * version that exists but is left out from one still to come), and a package some selector
+ * may match no version of keeps its first ten (what the message about it lists).
+ */
+export function versionsWanted(protocol: Protocol, selectors: Selector[], matchers: VersionMatcher[], req: Pick<Request, 'prerelease' | 'source' | 'sourceView' | 'exceptView'>, recycleBin: boolean): (p: PackageInfo) => PackageInfo {
+  const rule = protocol.versionRule;
+  const viewFilter = !!(req.sourceView || req.exceptView);
+  const filters: Filters = { prerelease: req.prerelease, source: req.source, keepLatest: 0, olderThanDays: 0, now: 0 };
+  const takes = selectors.map((s) => {
+    if (s.glob) return nameGlob(protocol, s.name);
+    const key = protocol.normalizeName(s.name);
+    return (name: string) => protocol.normalizeName(name) === key;
+  });
+  return (p) => {
+    const versions = versionsOf(p, recycleBin);
+    const keep = new Set<PackageVersionInfo>();
+    let firstTen = false;
+    for (let i = 0; i < selectors.length; i++) {
+      if (!takes[i](p.name)) continue;
+      const m = matchers[i];
+      if (m.kind === 'latest' && viewFilter) return p;
+      const { matched } = selectVersions(versions, m, rule, filters);
+      for (const v of matched) keep.add(v);
+      if (m.kind === 'exact') for (const v of versions) if (rule.compare(v.version, m.version) === 0) keep.add(v);
+      // Under a view filter, versions kept here may still all be left out later.
+      if (!matched.length || viewFilter) firstTen = true;
+    }
+    if (firstTen) for (const v of versions.slice(0, 10)) keep.add(v);
+    return keep.size === versions.length && versions.length === p.versions.length ? p : { ...p, versions: versions.filter((v) => keep.has(v)) };
+  };
 }
 
 /** One selected version, with its state now. */
