@@ -26,7 +26,6 @@ const VSIX_FILES = [
   `${TASK_FOLDER}/task.json`,
   `${TASK_FOLDER}/icon.png`,
   `${TASK_FOLDER}/dist/index.js`,
-  `${TASK_FOLDER}/dist/lib.json`,
 ];
 
 /** The .vsix budget: 200 KB (it weighs about 125 KB: a minified bundle without azure-devops-node-api). */
