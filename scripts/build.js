@@ -44,10 +44,8 @@ if (entries.length) {
     if (e.executable) fs.chmodSync(next, 0o755);
     fs.renameSync(next, path.join(dist, e.out));
   }
-  // task-lib reads its own message catalogue from lib.json next to the running file.
-  const lib = path.join(dist, `lib.${process.pid}.tmp.json`);
-  fs.copyFileSync(require.resolve('azure-pipelines-task-lib/lib.json'), lib);
-  fs.renameSync(lib, path.join(dist, 'lib.json'));
+  // The task no longer carries task-lib, nor its message catalogue: a lib.json from an older build goes.
+  fs.rmSync(path.join(dist, 'lib.json'), { force: true });
 }
 
 // The command line, `package-lifecycle` (package.json `bin`): the same engine, its own entry.

@@ -9,7 +9,7 @@
 //
 // Staged layout (the manifest's "files" and contribution name the task folder):
 //   vss-extension.json, images/icon.png, overview.md (the Marketplace page), LICENSE
-//   PackageLifecycleV1/task.json, icon.png, dist/index.js, dist/lib.json
+//   PackageLifecycleV1/task.json, icon.png, dist/index.js
 // The developer README, sources and source maps stay out.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -28,7 +28,6 @@ const STAGED = [
   ['task.json', `${TASK_FOLDER}/task.json`],
   ['images/icon.png', `${TASK_FOLDER}/icon.png`],
   ['dist/index.js', `${TASK_FOLDER}/dist/index.js`],
-  ['dist/lib.json', `${TASK_FOLDER}/dist/lib.json`],
 ];
 
 function fail(message) {

@@ -6,7 +6,7 @@ import type { Platform } from './engine/ports';
 import type { Request, Selector } from './engine/request';
 import { FindMatchFn, findPackageFiles, readPackageFileAt } from './files/find';
 
-/** The agent's own matching (task-lib's findMatch), or the command line's equivalent. */
+/** How package file lines are matched to files (both adapters pass files/find's findMatch; tests pass others). */
 export type { FindMatchFn };
 
 /**

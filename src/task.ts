@@ -1,12 +1,13 @@
 /**
- * The pipeline task: reads task-lib inputs and the agent's settings, runs the engine through the
+ * The pipeline task: reads the task's inputs and the agent's settings, runs the engine through the
  * wiring, and writes the log, the summary tab, output variables and the task result. Nothing else
  * lives here.
  */
+// First: it takes the secrets out of the environment as it loads.
+import * as tl from './agent';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tl from 'azure-pipelines-task-lib/task';
 import type { NetworkOptions } from './azure/transport';
 import { AzureHttp, Credential, defaultRetry, secretForms } from './azure/http';
 import { relieve } from './azure/memory';
@@ -18,6 +19,7 @@ import { inputNames, Inputs } from './engine/request';
 import { present } from './outputs';
 import { runInputs, stopped } from './wiring';
 import { organizationName, readPackageFilesWith } from './adapters';
+import { findMatch } from './files/find';
 
 const platform: Platform = {
   info: (m) => console.log(format(m)),
@@ -53,7 +55,7 @@ async function federated(id: string, timeoutMs: number): Promise<Target> {
   const url = tl.getEndpointUrl(id, true) ?? '';
   const http = new AzureHttp({ credential: { kind: 'bearer', token: '' }, timeoutMs, retry: defaultRetry, requestOptions: requestOptions(), debug: platform.debug });
   try {
-    // task-lib keeps endpoint values in its own vault (they are gone from the environment once it loads).
+    // Endpoint authorizations are held in memory (they are gone from the environment once ./agent loads).
     const auth = tl.getEndpointAuthorization(id, true);
     if (auth?.scheme && auth.scheme.toLowerCase() !== 'workloadidentityfederation') throw new WifError('settings', `the service connection uses the scheme '${auth.scheme}', not WorkloadIdentityFederation`);
     const parameter = (name: string) => Object.entries(auth?.parameters ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? '';
@@ -92,7 +94,6 @@ async function target(timeoutMs: number): Promise<Target> {
     return federated(wif, timeoutMs);
   }
   if (connection) {
-    // Not getEndpointAuthorizationParameter: that one writes the value into a debug line.
     const auth = tl.getEndpointAuthorization(connection, true);
     const token = auth?.parameters?.['apitoken'] ?? auth?.parameters?.['AccessToken'] ?? '';
     const credential: Credential = { kind: 'pat', token };
@@ -127,8 +128,6 @@ function numberVariable(name: string): number | undefined {
 }
 
 async function main(): Promise<void> {
-  // task-lib's own messages (lib.json beside the bundle).
-  tl.setResourcePath(path.join(__dirname, '..', 'task.json'));
   const inputs: Inputs = {};
   const temp = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
   let outcome;
@@ -149,7 +148,7 @@ async function main(): Promise<void> {
       project: t.own ? { id: tl.getVariable('System.TeamProjectId'), name: tl.getVariable('System.TeamProject') } : undefined,
       organization: organizationName(t.collectionUrl),
       workingDirectory,
-      packageFiles: readPackageFilesWith((root, patterns) => tl.findMatch(root, patterns), workingDirectory, platform),
+      packageFiles: readPackageFilesWith(findMatch, workingDirectory, platform),
     });
     outcome = ran.outcome;
     if (ran.request) title = format(msg('SummaryTitle', ran.request.action, ran.request.protocol.displayName, ran.request.feed.text, ran.request.dryRun ? format(msg('DryRunTag')) : ''));

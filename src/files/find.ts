@@ -1,7 +1,8 @@
 /**
  * Finding package files on disk (the adapters' side: the engine itself never touches the file system).
- * The pipeline task passes task-lib's `findMatch`, the agent's own matching; the command line uses
- * `findMatch` below, which follows the same rules with minimatch and writes nothing to stdout.
+ * The pipeline task and the command line both use `findMatch` below, which follows the rules of
+ * task-lib's `findMatch` (the agent's own matching; tests/unit/files.test.ts compares the two) with
+ * minimatch and writes nothing to stdout.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

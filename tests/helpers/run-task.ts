@@ -107,9 +107,9 @@ export function runTask(emu: Emulator, inputs: Record<string, string>, opts: Run
   Object.assign(env, opts.env ?? {});
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [taskEntry], { env, cwd: tempDir, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      // Every run checks that the bundle found its messages: task-lib says so when a key is missing.
-      const locProblem = /can't find loc string|Resource file haven't been set/i.exec(`${stdout}\n${stderr}`);
-      if (locProblem) return reject(new Error(`task-lib could not find a message: ${locProblem[0]}`));
+      // Every run checks that the task did not crash: src/agent.ts reports an uncaught exception so.
+      const crash = /^##vso\[task\.issue [^\]]*\]Unhandled: .*$/m.exec(stdout);
+      if (crash) return reject(new Error(`the task crashed: ${crash[0]}`));
       const parsed = parseCommands(stdout);
       const file = parsed.variables.resultFile;
       const rows = file && fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ResultRow[]) : [];

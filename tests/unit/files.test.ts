@@ -338,7 +338,7 @@ describe('package files', () => {
       assert.deepEqual(rel(findPackageFiles(['*.crate'], odd).files), ['r[1]*/x-1.0.0.crate']);
     });
 
-    it('a given matcher (the task passes task-lib findMatch) is called once per include line, with the exclusions', () => {
+    it('a given matcher is called once per include line, with the exclusions', () => {
       const calls: string[][] = [];
       const fake = (r: string, patterns: string[]): string[] => {
         calls.push([r, ...patterns]);
