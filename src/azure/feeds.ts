@@ -8,6 +8,7 @@ import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, 
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
 import { segment } from '../protocols/names';
 import type { Connection } from './connection';
+import type { AnswerReader } from './http';
 import { owe, relieve } from './memory';
 
 interface ListAnswer<T> { count?: number; value?: T[] }
@@ -76,8 +77,18 @@ export class FeedsClient implements FeedsPort {
       url.searchParams.set('includeUrls', 'false');
       url.searchParams.set('$top', String(pageSize));
       if (skip) url.searchParams.set('$skip', String(skip));
-      // Read package by package, each trimmed at once: a page's full JSON is never held as objects.
-      const read = await guard(() => this.connection.http.json<{ packages: PackageInfo[]; listed: number }>({ method: 'GET', url: url.toString(), apiVersion: feedsApiVersion, parse: (body) => { owe(body.length); return readPage(body, views); } }));
+      // Read package by package, each trimmed at once: a page's full JSON is never held as objects;
+      // a big page is read as it arrives, so its bytes are never held whole either.
+      const read = await guard(() => this.connection.http.json<{ packages: PackageInfo[]; listed: number }>({
+        method: 'GET',
+        url: url.toString(),
+        apiVersion: feedsApiVersion,
+        parse: (body) => {
+          owe(body.length);
+          return readPage(body, views);
+        },
+        read: (announced) => (announced !== undefined && announced <= parseWholeAtMost ? undefined : countedReader(new PageReader(views))),
+      }));
       const page = read.body?.packages ?? [];
       const listed = read.body?.listed ?? 0;
       if (skip > 0 && page.length > 0) {
@@ -163,6 +174,17 @@ export class FeedsClient implements FeedsPort {
   }
 }
 
+/** A page reader that notes the bytes it reads (./memory: what a later collection gives back). */
+function countedReader(reader: PageReader): AnswerReader {
+  return {
+    write: (chunk) => {
+      owe(chunk.length);
+      reader.write(chunk);
+    },
+    end: () => reader.end(),
+  };
+}
+
 /** Runs a call, turning every failure into a FailureError; `absentOn404`: a 404 is `undefined`. */
 async function guard<T>(fn: () => Promise<T>, absentOn404 = false): Promise<T> {
   try {
@@ -184,39 +206,126 @@ async function guard<T>(fn: () => Promise<T>, absentOn404 = false): Promise<T> {
  */
 export function readPage(body: Uint8Array | string, views: Map<string, FeedView>, wholeAtMost = parseWholeAtMost): { packages: PackageInfo[]; listed: number } {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (bytes.length <= wholeAtMost) return wholePage(bytes, views);
+  const reader = new PageReader(views);
+  reader.write(bytes);
+  return reader.end();
+}
+
+/** A page parsed whole by the engine's own parser: many times faster than a scan in script, for an answer small enough to hold. */
+function wholePage(bytes: Buffer, views: Map<string, FeedView>): { packages: PackageInfo[]; listed: number } {
   const packages: PackageInfo[] = [];
-  let listed = 0;
-  if (bytes.length <= wholeAtMost) {
-    // Small enough to hold whole for a moment: the engine's own parser is many times faster than a scan in script.
-    const doc = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as { value?: unknown } | null;
-    const value = doc && typeof doc === 'object' && Array.isArray(doc.value) ? (doc.value as unknown[]) : [];
-    for (const raw of value) {
-      const p = trimPackage(raw, views);
-      if (p) packages.push(p);
-    }
-    return { packages, listed: value.length };
-  }
-  const value = findTopLevelArray(bytes, 'value');
-  if (value < 0) {
-    JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')); // not JSON at all: let it throw; JSON without a `value` array is an empty page
-    return { packages, listed };
-  }
-  let i = skipSpace(bytes, value + 1);
-  if (bytes[i] === CLOSE_ARRAY) return { packages, listed };
-  for (;;) {
-    const end = endOfValue(bytes, i);
-    listed++;
-    const p = trimPackage(JSON.parse(bytes.toString('utf8', i, end)) as unknown, views);
+  const doc = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as { value?: unknown } | null;
+  const value = doc && typeof doc === 'object' && Array.isArray(doc.value) ? (doc.value as unknown[]) : [];
+  for (const raw of value) {
+    const p = trimPackage(raw, views);
     if (p) packages.push(p);
-    i = skipSpace(bytes, end);
-    if (bytes[i] === CLOSE_ARRAY) return { packages, listed };
-    if (bytes[i] !== COMMA) throw new SyntaxError('listing: expected , or ]');
-    i = skipSpace(bytes, i + 1);
   }
+  return { packages, listed: value.length };
 }
 
 /** Answers up to this size are parsed whole; bigger ones (a page of a big feed) package by package. */
-const parseWholeAtMost = 2 * 1024 * 1024;
+export const parseWholeAtMost = 2 * 1024 * 1024;
+
+/** Bytes before the `value` array that are looked through again as more arrive (a real answer has a few). */
+const longestHead = 64 * 1024;
+
+/** The bytes so far end inside a value: the scan waits for more. */
+class MoreNeeded extends Error {}
+const moreNeeded = new MoreNeeded('listing: the answer ends inside a value');
+
+/**
+ * Reads a listing page as its bytes arrive, chunk by chunk: every package whose JSON is complete
+ * is parsed, trimmed and let go of at once, so neither the answer nor its objects are ever held
+ * whole. Only what is not read yet (part of one package) is kept between chunks. `end()` gives
+ * what `readPage` gives for the same bytes, and throws where they are not such JSON.
+ */
+export class PageReader {
+  /** The bytes not read yet are `held[0, length)`: one buffer, reused and grown as needed, not one per chunk. */
+  private held: Buffer = Buffer.alloc(0);
+  private length = 0;
+  /** head: before the `value` array; items: inside it; done: after it; whole: no such array, so the answer is kept to be judged whole. */
+  private phase: 'head' | 'items' | 'done' | 'whole' = 'head';
+  /** Inside the array, after a package: a `,` or the `]` comes next. */
+  private afterItem = false;
+  private readonly packages: PackageInfo[] = [];
+  private listed = 0;
+
+  constructor(private readonly views: Map<string, FeedView>) {}
+
+  write(chunk: Buffer): void {
+    // What follows the array is not read, as with a whole answer.
+    if (this.phase === 'done') return;
+    if (this.length + chunk.length > this.held.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.length + chunk.length, this.held.length * 2, 64 * 1024));
+      this.held.copy(grown, 0, 0, this.length);
+      this.held = grown;
+    }
+    chunk.copy(this.held, this.length);
+    this.length += chunk.length;
+    if (this.phase !== 'whole') this.advance();
+  }
+
+  private get pending(): Buffer {
+    return this.held.subarray(0, this.length);
+  }
+
+  end(): { packages: PackageInfo[]; listed: number } {
+    // No `value` array found as the bytes came (or a head too long to look through again and
+    // again): judged whole, where JSON without one is an empty page and anything else throws.
+    if (this.phase === 'head' || this.phase === 'whole') return wholePage(this.pending, this.views);
+    if (this.phase !== 'done') throw new SyntaxError('listing: the answer ends inside the value array');
+    return { packages: this.packages, listed: this.listed };
+  }
+
+  private advance(): void {
+    const b = this.pending;
+    let i = 0;
+    try {
+      if (this.phase === 'head') {
+        const at = findTopLevelArray(b, 'value');
+        if (at < 0) {
+          this.phase = 'whole';
+          return;
+        }
+        this.phase = 'items';
+        i = at + 1;
+      }
+      for (;;) {
+        i = skipSpace(b, i);
+        if (i >= b.length) throw moreNeeded;
+        if (b[i] === CLOSE_ARRAY) {
+          this.phase = 'done';
+          this.held = Buffer.alloc(0);
+          this.length = 0;
+          return;
+        }
+        if (this.afterItem) {
+          if (b[i] !== COMMA) throw new SyntaxError('listing: expected , or ]');
+          this.afterItem = false;
+          i = skipSpace(b, i + 1);
+          if (i >= b.length) throw moreNeeded;
+        }
+        const end = endOfValue(b, i);
+        this.listed++;
+        const p = trimPackage(JSON.parse(b.toString('utf8', i, end)) as unknown, this.views);
+        if (p) this.packages.push(p);
+        this.afterItem = true;
+        i = end;
+      }
+    } catch (e) {
+      if (e !== moreNeeded) throw e;
+      // Keep what is not read yet; in the head, all of it (the scan starts over with more, up to a
+      // point: a head that long is kept to be judged whole).
+      if (this.phase === 'head') {
+        if (b.length > longestHead) this.phase = 'whole';
+      } else {
+        this.held.copyWithin(0, i, this.length);
+        this.length -= i;
+      }
+    }
+  }
+}
 
 function trimPackage(raw: unknown, views: Map<string, FeedView>): PackageInfo | undefined {
   const p = raw as Partial<PackageInfo> | null;
@@ -258,7 +367,7 @@ function endOfString(b: Buffer, i: number): number {
     if (b[j] === BACKSLASH) j++;
     else if (b[j] === QUOTE) return j + 1;
   }
-  throw new SyntaxError('listing: unterminated string');
+  throw moreNeeded;
 }
 
 /** The end (exclusive) of the JSON value starting at `i`. */
@@ -267,6 +376,8 @@ function endOfValue(b: Buffer, i: number): number {
   if (b[i] !== OPEN_OBJECT && b[i] !== OPEN_ARRAY) {
     let j = i;
     while (j < b.length && b[j] !== COMMA && b[j] !== CLOSE_ARRAY && b[j] !== CLOSE_OBJECT && !isSpace(b[j])) j++;
+    // A number or a word running to the end of the bytes so far may go on in the next chunk.
+    if (j >= b.length) throw moreNeeded;
     return j;
   }
   let depth = 0;
@@ -279,13 +390,18 @@ function endOfValue(b: Buffer, i: number): number {
       if (depth === 0) return j + 1;
     }
   }
-  throw new SyntaxError('listing: unterminated value');
+  throw moreNeeded;
 }
 
-/** Where the top-level object's array `key` opens (the index of its `[`), or -1. */
+/**
+ * Where the top-level object's array `key` opens (the index of its `[`); -1 where the answer is
+ * not an object or the object ends without one. Throws `moreNeeded` where the bytes end first.
+ */
 function findTopLevelArray(b: Buffer, key: string): number {
+  if (b.length < 3 && b[0] === 0xef) throw moreNeeded;
   const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
   let i = skipSpace(b, bom);
+  if (i >= b.length) throw moreNeeded;
   if (b[i] !== OPEN_OBJECT) return -1;
   i = skipSpace(b, i + 1);
   while (i < b.length && b[i] !== CLOSE_OBJECT) {
@@ -293,12 +409,15 @@ function findTopLevelArray(b: Buffer, key: string): number {
     const keyEnd = endOfString(b, i);
     const name = JSON.parse(b.toString('utf8', i, keyEnd)) as string;
     i = skipSpace(b, keyEnd);
+    if (i >= b.length) throw moreNeeded;
     if (b[i] !== COLON) throw new SyntaxError('listing: expected :');
     i = skipSpace(b, i + 1);
+    if (i >= b.length) throw moreNeeded;
     if (name === key && b[i] === OPEN_ARRAY) return i;
     i = skipSpace(b, endOfValue(b, i));
     if (b[i] === COMMA) i = skipSpace(b, i + 1);
   }
+  if (i >= b.length) throw moreNeeded;
   return -1;
 }
 

@@ -60,6 +60,17 @@ export interface Call {
   headers?: Record<string, string>;
   /** Reads the JSON body another way than whole (a listing page, package by package, from its bytes); throws when it is not JSON. */
   parse?: (body: Buffer) => unknown;
+  /**
+   * Reads a successful JSON answer as its bytes arrive instead of after (a big listing page is then
+   * never held whole); given the announced length, a reader, or undefined to read it whole with
+   * `parse`. `end()` gives the body, and throws (as `write` may) when it is not JSON.
+   */
+  read?: (announcedBytes: number | undefined) => AnswerReader | undefined;
+}
+
+export interface AnswerReader {
+  write(chunk: Buffer): void;
+  end(): unknown;
 }
 
 export interface Answer<T = unknown> {
@@ -79,6 +90,8 @@ interface Raw {
   status: number;
   headers: Answer['headers'];
   body: Buffer;
+  /** Where a reader took the body as it came: its result (throws where the body was not JSON); undefined for an empty body. */
+  read?: () => unknown;
 }
 
 /**
@@ -137,7 +150,7 @@ export class AzureHttp {
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(call.body);
     }
-    const raw = await this.retrying(call.method, url, call.changes === true, () => this.exchange(call.method, url, payload, headers));
+    const raw = await this.retrying(call.method, url, call.changes === true, () => this.exchange(call.method, url, payload, headers, call.read));
     // Any 2xx to a change is success, whatever its body: no answer body is needed, so none is judged.
     if (call.changes && raw.status >= 200 && raw.status < 300 && raw.status !== 203) return { status: raw.status, body: undefined, headers: raw.headers };
     return this.finish<T>(call.method, url, raw, tokenSent, call.manualRedirect === true, call.parse);
@@ -219,13 +232,41 @@ export class AzureHttp {
   }
 
   /** One attempt: the answer (any status but a transient one), or Retry. */
-  private async exchange(method: string, url: string, payload: string | undefined, headers: IHeaders): Promise<Raw> {
+  private async exchange(method: string, url: string, payload: string | undefined, headers: IHeaders, read?: Call['read']): Promise<Raw> {
     let raw: Raw;
+    // A successful JSON answer may go to its reader as it arrives (a fresh one each attempt); any
+    // other answer is collected whole, for its status and message.
+    let reader: AnswerReader | undefined;
+    let failed: { error: unknown } | undefined;
+    let bytes = 0;
+    const stream = read && ((status: number, h: Answer['headers']) => {
+      if (status < 200 || status >= 300 || status === 203 || !/json/i.test(String(h['content-type'] ?? ''))) return undefined;
+      const announced = Number(h['content-length']);
+      reader = read(Number.isSafeInteger(announced) && announced >= 0 ? announced : undefined);
+      if (!reader) return undefined;
+      const r = reader;
+      return (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (failed) return;
+        try {
+          r.write(chunk);
+        } catch (error) {
+          failed = { error };
+        }
+      };
+    });
     try {
       this.stats.requests++;
       // The body is read here too: a connection dropped mid-answer is a lost answer as well.
-      const sent = await this.transport.send(method, url, payload, headers);
+      const sent = await this.transport.send(method, url, payload, headers, stream);
       raw = { status: sent.status, headers: sent.headers, body: sent.body };
+      const r = reader;
+      if (r && bytes > 0) {
+        raw.read = () => {
+          if (failed) throw failed.error;
+          return r.end();
+        };
+      }
     } catch (e) {
       throw new Retry(this.networkDetail(e), true);
     }
@@ -305,7 +346,7 @@ export class AzureHttp {
     if (status >= 300 && status < 400 && manualRedirect) return { status, body: undefined, headers };
     if (status === 203) throw fail(failureForStatus(203, method, url, 'a sign-in page instead of the API'));
     if (status < 200 || status >= 300) throw this.statusFailure(method, url, raw);
-    if (!raw.body.length) return { status, body: undefined, headers };
+    if (!raw.body.length && !raw.read) return { status, body: undefined, headers };
     // Not JSON where the API answers JSON: after sending a token, a sign-in page (the credentials
     // did not get through); without one, some other server's answer.
     const notApi = (what: string) => fail(tokenSent
@@ -314,7 +355,7 @@ export class AzureHttp {
     const type = String(headers['content-type'] ?? '');
     if (!/json/i.test(type)) throw notApi(`the answer was ${type || 'not JSON'}, not the API's JSON`);
     try {
-      return { status, body: parse(raw.body) as T, headers };
+      return { status, body: (raw.read ? raw.read() : parse(raw.body)) as T, headers };
     } catch {
       throw notApi('the answer was not JSON');
     }

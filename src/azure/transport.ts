@@ -38,8 +38,15 @@ export interface NetworkOptions {
 export interface Sent {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** Empty where the body went to the answer's own reader (`send`'s `stream`). */
   body: Buffer;
 }
+
+/**
+ * Given an answer's head, where its body goes as it arrives: a function that takes each chunk,
+ * or undefined to have it collected into `Sent.body`.
+ */
+export type BodyStream = (status: number, headers: http.IncomingHttpHeaders) => ((chunk: Buffer) => void) | undefined;
 
 type Kind = 'direct' | 'tunnel';
 
@@ -63,8 +70,11 @@ export class Transport {
     });
   }
 
-  /** Sends one request and reads the whole answer; rejects on a network failure or timeout. */
-  send(method: string, url: string, payload: string | undefined, headers: Record<string, string>): Promise<Sent> {
+  /**
+   * Sends one request and reads the whole answer (or hands its body to `stream` as it arrives);
+   * rejects on a network failure or timeout, the answer's body included.
+   */
+  send(method: string, url: string, payload: string | undefined, headers: Record<string, string>, stream?: BodyStream): Promise<Sent> {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     if (!secure && target.protocol !== 'http:') return Promise.reject(new Error(`unsupported protocol ${target.protocol}`));
@@ -96,8 +106,9 @@ export class Transport {
       const timer = setTimeout(() => finish(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), this.timeoutMs);
       const req = (secure ? https : http).request(options, (res) => {
         const dropped = () => finish(Object.assign(new Error('connection dropped mid-answer'), { code: 'ECONNRESET' }));
-        const body = new Body(Number(res.headers['content-length']));
-        res.on('data', (c: Buffer) => body.add(c));
+        const sink = stream?.(res.statusCode ?? 0, res.headers);
+        const body = new Body(sink ? 0 : Number(res.headers['content-length']));
+        res.on('data', sink ?? ((c: Buffer) => body.add(c)));
         res.on('end', () => (res.complete ? finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: body.whole() }) : dropped()));
         res.on('aborted', dropped);
         res.on('error', (e) => finish(e));

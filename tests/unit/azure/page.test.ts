@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readPage as readAnswer } from '../../../src/azure/feeds';
+import { PageReader, readPage as readAnswer } from '../../../src/azure/feeds';
 import type { FeedView } from '../../../src/engine/ports';
 
 const version = fc.record({
@@ -13,8 +13,59 @@ const version = fc.record({
 });
 const pkg = fc.record({ id: fc.uuid(), name: fc.string(), url: fc.string(), versions: fc.array(version, { maxLength: 4 }) });
 
-for (const [how, whole] of [['package by package', 0], ['whole, as small answers are', undefined]] as const) describe(`azure feeds: a listing page read ${how}`, () => {
-  const readPage = (text: string, views: Map<string, FeedView>) => readAnswer(text, views, whole);
+/** The page's bytes given to a PageReader `size` bytes at a time, as they arrive from a socket. */
+function inChunks(size: number) {
+  return (text: string, views: Map<string, FeedView>) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const reader = new PageReader(views);
+    for (let i = 0; i < bytes.length; i += size) reader.write(bytes.subarray(i, i + size));
+    return reader.end();
+  };
+}
+
+const readers: [string, (text: string, views: Map<string, FeedView>) => ReturnType<typeof readAnswer>][] = [
+  ['package by package', (text, views) => readAnswer(text, views, 0)],
+  ['whole, as small answers are', (text, views) => readAnswer(text, views)],
+  ['as it arrives, a byte at a time', inChunks(1)],
+  ['as it arrives, 7 bytes at a time', inChunks(7)],
+  ['as it arrives, 4 KB at a time', inChunks(4096)],
+];
+
+describe('azure feeds: a listing page read as it arrives gives what the whole answer gives, however it is cut', () => {
+  it('any cut points, any answer', () => {
+    fc.assert(fc.property(fc.array(pkg, { maxLength: 5 }), fc.array(fc.nat(400), { maxLength: 12 }), fc.boolean(), (packages, cuts, bom) => {
+      const bytes = Buffer.from(`${bom ? '\ufeff' : ''}${JSON.stringify({ count: packages.length, value: packages })}`, 'utf8');
+      const reader = new PageReader(new Map());
+      let from = 0;
+      for (const c of [...new Set(cuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b)) {
+        reader.write(bytes.subarray(from, c));
+        from = c;
+      }
+      reader.write(bytes.subarray(from));
+      assert.deepEqual(reader.end(), readAnswer(bytes, new Map()));
+    }));
+  });
+
+  it('an answer cut short throws at its end, wherever the cut', () => {
+    const text = JSON.stringify({ count: 2, value: [{ id: '1', name: 'a', versions: [{ version: '1.0', views: [] }] }, { id: '2', name: 'b', versions: [] }] });
+    // Once the array is closed, what follows is not read (a connection cut there is the transport's to tell).
+    for (let n = 1; n <= text.lastIndexOf(']'); n++) {
+      const reader = new PageReader(new Map());
+      const cut = Buffer.from(text.slice(0, n));
+      assert.throws(() => {
+        for (let i = 0; i < cut.length; i += 5) reader.write(cut.subarray(i, i + 5));
+        reader.end();
+      }, SyntaxError, `cut after ${n} bytes: ${text.slice(0, n)}`);
+    }
+  });
+
+  it('a long head before the array is read whole, to the same result', () => {
+    const text = JSON.stringify({ note: 'x'.repeat(200_000), value: [{ id: '1', name: 'a', versions: [] }] });
+    assert.deepEqual(inChunks(1000)(text, new Map()).packages.map((p) => p.name), ['a']);
+  });
+});
+
+for (const [how, readPage] of readers) describe(`azure feeds: a listing page read ${how}`, () => {
   it('gives what parsing the whole page gives, trimmed to the fields the engine reads', () => {
     fc.assert(fc.property(fc.array(pkg, { maxLength: 6 }), fc.nat(), fc.boolean(), (packages, count, pretty) => {
       const text = JSON.stringify({ count, value: packages, extra: { value: [1, 2] } }, null, pretty ? 2 : undefined);
