@@ -1,54 +1,122 @@
 /**
  * What the adapters write at the end of a run, built once for both: the table, the Markdown
- * summary, the result JSON, the output variables and the closing status line.
+ * summary, the result JSON, the output variables and the closing status line. The big pieces
+ * (table, summary, result JSON) come line by line, so a run over thousands of versions writes them
+ * as they are made instead of holding each whole; each is also there as one string.
  */
 import { format, Msg, msg } from './engine/messages';
-import { countsLine, markdownSummary, resultObjects, RunOutcome, textTable } from './engine/report';
-import { json } from './engine/text';
+import { countsLine, markdownLines, resultJsonChunks, RunOutcome, textTableLines } from './engine/report';
 
 /** The largest `result` variable later steps can take; beyond it, only `resultFile`. */
 export const resultVariableLimit = 32 * 1024;
 
-export interface Presented {
-  /** The log's table; absent when the run stopped before it reached the feed. */
-  table?: string;
-  counts: string;
-  markdown: string;
-  /** The result file's JSON. */
-  json: string;
-  variables: { changedCount: string; resultFile: string; result: string; feedUrl?: string; downloadedFiles: string };
-  /** Warnings to add at the end (the result too large for its variable). */
-  warnings: string[];
+export interface Variables {
+  changedCount: string;
+  resultFile: string;
+  result: string;
+  feedUrl?: string;
+  downloadedFiles: string;
+}
+
+export class Presented {
+  readonly counts: string;
   /** Failures, in order: the first is the closing message. */
-  errors: string[];
-  status: RunOutcome['result'];
+  readonly errors: string[];
+  readonly status: RunOutcome['result'];
   /** The closing line: the first failure, or the counts. */
-  message: string;
+  readonly message: string;
+  private readonly notes: string[];
+  /** The result JSON's size in bytes, and its text where that is small enough for the `result` variable. */
+  private size: { bytes: number; small: string | undefined } | undefined;
+
+  constructor(private readonly outcome: RunOutcome, private readonly title: string, readonly resultFile: string, private readonly say: (m: Msg) => string) {
+    this.errors = outcome.errors.map(say);
+    this.counts = countsLine(outcome.rows, outcome.show);
+    this.notes = [...this.errors, ...outcome.warnings.map(say)];
+    this.status = outcome.result;
+    this.message = outcome.result === 'Failed' && this.errors.length ? this.errors[0] : this.counts;
+  }
+
+  /** The log's table, line by line; absent when the run stopped before it reached the feed. */
+  tableLines(): Iterable<string> | undefined {
+    return this.outcome.noTable ? undefined : textTableLines(this.outcome.rows, this.outcome.show);
+  }
+
+  get table(): string | undefined {
+    const lines = this.tableLines();
+    return lines && [...lines].join('\n');
+  }
+
+  markdownLines(): Iterable<string> {
+    return markdownLines(this.title, this.outcome.rows, this.outcome.show, this.notes);
+  }
+
+  get markdown(): string {
+    return `${[...this.markdownLines()].join('\n')}\n`;
+  }
+
+  /** The result file's JSON in pieces; `write` (if given) takes each, and the size is remembered. */
+  jsonChunks(): Iterable<string> {
+    return resultJsonChunks(this.outcome.rows);
+  }
+
+  get json(): string {
+    return [...this.jsonChunks()].join('');
+  }
+
+  /** Writes the result JSON through `write`, piece by piece, noting its size on the way. */
+  writeJson(write: (piece: string) => void): void {
+    this.measure(write);
+  }
+
+  get variables(): Variables {
+    const { small } = this.measure();
+    return {
+      changedCount: String(this.outcome.changedCount),
+      resultFile: this.resultFile,
+      result: small ?? '',
+      feedUrl: this.outcome.feedUrl,
+      downloadedFiles: this.outcome.downloadedFiles.join('\n'),
+    };
+  }
+
+  /** Warnings to add at the end (the result too large for its variable). */
+  get warnings(): string[] {
+    const { bytes, small } = this.measure();
+    return small === undefined ? [this.say(msg('ResultTooLarge', bytes, this.resultFile))] : [];
+  }
+
+  private measure(write?: (piece: string) => void): { bytes: number; small: string | undefined } {
+    if (this.size && !write) return this.size;
+    let bytes = 0;
+    let text: string[] | undefined = [];
+    for (const piece of this.jsonChunks()) {
+      write?.(piece);
+      bytes += Buffer.byteLength(piece);
+      if (text && bytes <= resultVariableLimit) text.push(piece);
+      else text = undefined;
+    }
+    this.size = { bytes, small: text?.join('') };
+    return this.size;
+  }
 }
 
 export function present(outcome: RunOutcome, title: string, resultFile: string, say: (m: Msg) => string = format): Presented {
-  const text = json(resultObjects(outcome.rows));
-  const warnings: string[] = [];
-  const small = Buffer.byteLength(text) <= resultVariableLimit;
-  if (!small) warnings.push(say(msg('ResultTooLarge', Buffer.byteLength(text), resultFile)));
-  const errors = outcome.errors.map(say);
-  const counts = countsLine(outcome.rows, outcome.show);
-  const notes = [...errors, ...outcome.warnings.map(say)];
-  return {
-    table: outcome.noTable ? undefined : textTable(outcome.rows, outcome.show),
-    counts,
-    markdown: markdownSummary(title, outcome.rows, outcome.show, notes),
-    json: text,
-    variables: {
-      changedCount: String(outcome.changedCount),
-      resultFile,
-      result: small ? text : '',
-      feedUrl: outcome.feedUrl,
-      downloadedFiles: outcome.downloadedFiles.join('\n'),
-    },
-    warnings,
-    errors,
-    status: outcome.result,
-    message: outcome.result === 'Failed' && errors.length ? errors[0] : counts,
-  };
+  return new Presented(outcome, title, resultFile, say);
+}
+
+/** Lines joined (each ended by a line break) into pieces of about `size` characters: few writes, none of them big. */
+export function* inPieces(lines: Iterable<string>, size = 64 * 1024): Generator<string> {
+  let piece: string[] = [];
+  let length = 0;
+  for (const line of lines) {
+    piece.push(line);
+    length += line.length + 1;
+    if (length >= size) {
+      yield `${piece.join('\n')}\n`;
+      piece = [];
+      length = 0;
+    }
+  }
+  if (piece.length) yield `${piece.join('\n')}\n`;
 }

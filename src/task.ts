@@ -16,7 +16,7 @@ import { FailureError } from './engine/failures';
 import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
-import { present } from './outputs';
+import { inPieces, present } from './outputs';
 import { runInputs, stopped } from './wiring';
 import { organizationName, readPackageFilesWith } from './adapters';
 import { findMatch } from './files/find';
@@ -127,6 +127,16 @@ function numberVariable(name: string): number | undefined {
   return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
+/** A file written piece by piece. */
+function writeFile(file: string, fill: (write: (piece: string) => void) => void): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fill((piece) => fs.writeSync(fd, piece));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 async function main(): Promise<void> {
   const inputs: Inputs = {};
   const temp = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
@@ -161,11 +171,19 @@ async function main(): Promise<void> {
   const stamp = `${Date.now()}-${process.pid}`;
   const resultFile = path.join(temp, `package-lifecycle-${stamp}.json`);
   const out = present(outcome, title.trim(), resultFile);
-  fs.writeFileSync(resultFile, out.json);
+  // The big pieces are written as they are made, a few pages of text at a time.
+  writeFile(resultFile, (write) => out.writeJson(write));
   // Every run that reached the feed ends with the table, empty or not.
-  if (out.table !== undefined) console.log(`\n${out.table}\n\n${out.counts}\n`);
+  const table = out.tableLines();
+  if (table) {
+    process.stdout.write('\n');
+    for (const piece of inPieces(table)) process.stdout.write(piece);
+    process.stdout.write(`\n${out.counts}\n\n`);
+  }
   const summary = path.join(temp, `package-lifecycle-${stamp}.md`);
-  fs.writeFileSync(summary, out.markdown);
+  writeFile(summary, (write) => {
+    for (const piece of inPieces(out.markdownLines())) write(piece);
+  });
   tl.uploadSummary(summary);
   for (const [name, value] of Object.entries(out.variables)) if (value !== undefined) tl.setVariable(name, value);
   for (const w of out.warnings) tl.warning(w);

@@ -6,7 +6,7 @@
 import type { VersionState } from './actions';
 import type { Msg } from './messages';
 import type { Outcome, Row } from './plan';
-import { cell, inline } from './text';
+import { cell, inline, json } from './text';
 
 export type RunResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
@@ -55,11 +55,24 @@ export function headings(show: boolean): string[] {
 
 /** The table for the log, in aligned columns, every cell one safe line. */
 export function textTable(rows: Row[], show: boolean): string {
-  const body = rows.map((r) => cells(r, show).map(inline));
+  return [...textTableLines(rows, show)].join('\n');
+}
+
+/**
+ * The table's lines, made one at a time (a big feed's table is written as it is made, never held
+ * whole): a first pass measures the columns, a second writes the rows.
+ */
+export function* textTableLines(rows: Row[], show: boolean): Generator<string> {
   const h = headings(show);
-  const widths = h.map((x, i) => Math.max(x.length, ...body.map((c) => c[i].length)));
+  const widths = h.map((x) => x.length);
+  for (const r of rows) {
+    const c = cells(r, show);
+    for (let i = 0; i < c.length; i++) widths[i] = Math.max(widths[i], inline(c[i]).length);
+  }
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(h), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  yield line(h);
+  yield line(widths.map((w) => '-'.repeat(w)));
+  for (const r of rows) yield line(cells(r, show).map(inline));
 }
 
 /** How many rows have each outcome. */
@@ -79,22 +92,43 @@ export function countsLine(rows: Row[], show: boolean): string {
 
 /** The same table as Markdown, for the run's summary tab; `notes` are formatted messages. */
 export function markdownSummary(title: string, rows: Row[], show: boolean, notes: string[]): string {
-  const out = [`### ${cell(title)}`, ''];
+  return `${[...markdownLines(title, rows, show, notes)].join('\n')}\n`;
+}
+
+/** The summary's lines, made one at a time. */
+export function* markdownLines(title: string, rows: Row[], show: boolean, notes: string[]): Generator<string> {
+  yield `### ${cell(title)}`;
+  yield '';
   if (rows.length) {
     const h = headings(show);
-    out.push(`| ${h.join(' | ')} |`, `|${h.map(() => '---').join('|')}|`);
-    for (const r of rows) out.push(`| ${cells(r, show).map((c) => cell(c) || ' ').join(' | ')} |`);
+    yield `| ${h.join(' | ')} |`;
+    yield `|${h.map(() => '---').join('|')}|`;
+    for (const r of rows) yield `| ${cells(r, show).map((c) => cell(c) || ' ').join(' | ')} |`;
   } else {
-    out.push('No versions were selected.');
+    yield 'No versions were selected.';
   }
-  out.push('', countsLine(rows, show));
-  if (notes.length) out.push('', ...notes.map((n) => `- ${cell(n)}`));
-  return `${out.join('\n')}\n`;
+  yield '';
+  yield countsLine(rows, show);
+  if (notes.length) {
+    yield '';
+    for (const n of notes) yield `- ${cell(n)}`;
+  }
 }
 
 /** The result file's objects, in the contract's key order. */
 export function resultObjects(rows: Row[]): object[] {
-  return rows.map((r) => ({ package: r.package, version: r.version, before: r.before, after: r.after, outcome: r.outcome, published: r.published, source: r.source }));
+  return rows.map(resultObject);
+}
+
+function resultObject(r: Row): object {
+  return { package: r.package, version: r.version, before: r.before, after: r.after, outcome: r.outcome, published: r.published, source: r.source };
+}
+
+/** The result JSON (`json(resultObjects(rows))`, to the byte) in pieces: `[`, then each row's object after its comma, then `]`. */
+export function* resultJsonChunks(rows: Row[]): Generator<string> {
+  yield '[';
+  for (let i = 0; i < rows.length; i++) yield `${i ? ',' : ''}${json(resultObject(rows[i]))}`;
+  yield ']';
 }
 
 /** Sorted by package, then version in the protocol's order. */
