@@ -1,7 +1,9 @@
 /** The report's text: the log table, the Markdown summary and its line of counts. */
 import * as assert from 'node:assert/strict';
 import type { Row } from '../../../src/engine/plan';
-import { countsLine, markdownSummary, textTable } from '../../../src/engine/report';
+import { countsLine, markdownSummary, resultObjects, RunOutcome, textTable } from '../../../src/engine/report';
+import { json } from '../../../src/engine/text';
+import { inPieces, present } from '../../../src/outputs';
 
 const row = (p: string, v: string, outcome: Row['outcome'] = 'changed', deprecated: string | null = null): Row => ({
   package: p, version: v, outcome, published: '2026-03-04T05:06:07.000Z', source: 'local',
@@ -31,5 +33,30 @@ describe('engine report: tables and counts', () => {
     assert.equal(countsLine([row('a', '1'), row('a', '2', 'unchanged'), row('b', '1', 'failed')], false), '3 version(s): 1 changed, 1 unchanged, 1 failed.');
     assert.equal(countsLine([row('a', '1'), row('A', '2'), row('b', '1')], true), '3 version(s) of 2 package(s).');
     assert.equal(countsLine([], false), '0 version(s): none.');
+  });
+});
+
+describe('engine report: written in pieces', () => {
+  const rows = Array.from({ length: 2500 }, (_, i) => row(`Pkg.${i % 40}#|x`, `1.0.${i}`, i % 3 ? 'changed' : 'unchanged', i % 7 ? null : 'old\nline ##vso[x]'));
+  const outcome: RunOutcome = { rows, changedCount: 0, downloadedFiles: [], result: 'Succeeded', errors: [], warnings: [], requests: 1, show: false };
+
+  it('the pieces make exactly the whole table, summary and result JSON', () => {
+    const out = present(outcome, 'title', 'result.json');
+    assert.equal([...inPieces(out.tableLines()!, 1000)].join(''), `${textTable(rows, false)}\n`);
+    assert.equal([...inPieces(out.markdownLines(), 1000)].join(''), out.markdown);
+    assert.equal([...out.jsonChunks()].join(''), json(resultObjects(rows)));
+    const written: string[] = [];
+    out.writeJson((p) => written.push(p));
+    assert.equal(written.join(''), json(resultObjects(rows)));
+  });
+
+  it('the result variable holds the JSON only while it is small, and the warning gives its size', () => {
+    const big = present(outcome, 'title', 'result.json');
+    assert.equal(big.variables.result, '');
+    assert.match(big.warnings[0], new RegExp(String(Buffer.byteLength(json(resultObjects(rows))))));
+    const small = present({ ...outcome, rows: rows.slice(0, 3) }, 'title', 'result.json');
+    assert.equal(small.variables.result, json(resultObjects(rows.slice(0, 3))));
+    assert.deepEqual(small.warnings, []);
+    assert.equal(present({ ...outcome, rows: [] }, 't', 'r.json').variables.result, '[]');
   });
 });
