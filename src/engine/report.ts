@@ -27,8 +27,20 @@ export interface RunOutcome {
   noTable?: boolean;
 }
 
+/** Each state's words, worked out once: the table and the summary ask for them several times. */
+const described = new WeakMap<VersionState, string>();
+
 export function describeState(s: VersionState | null): string {
   if (!s) return 'gone';
+  let words = described.get(s);
+  if (words === undefined) {
+    words = stateWords(s);
+    described.set(s, words);
+  }
+  return words;
+}
+
+function stateWords(s: VersionState): string {
   const parts: string[] = [];
   if (s.deleted) parts.push('deleted');
   parts.push(s.views.map((v) => `@${v}`).join(' '));
