@@ -77,15 +77,20 @@ export function textTable(rows: Row[], show: boolean): string {
 export function* textTableLines(rows: Row[], show: boolean): Generator<string> {
   const h = headings(show);
   const widths = h.map((x) => x.length);
-  for (const r of rows) {
-    const c = cells(r, show);
-    for (let i = 0; i < c.length; i++) widths[i] = Math.max(widths[i], inline(c[i]).length);
+  // The cells of a few thousand rows are kept between the two passes; beyond that, made again.
+  const kept = rows.length <= keepCellsFor ? rows.map((r) => cells(r, show).map(inline)) : undefined;
+  const cellsOf = (i: number) => kept?.[i] ?? cells(rows[i], show).map(inline);
+  for (let r = 0; r < rows.length; r++) {
+    const c = cellsOf(r);
+    for (let i = 0; i < c.length; i++) if (c[i].length > widths[i]) widths[i] = c[i].length;
   }
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
   yield line(h);
   yield line(widths.map((w) => '-'.repeat(w)));
-  for (const r of rows) yield line(cells(r, show).map(inline));
+  for (let r = 0; r < rows.length; r++) yield line(cellsOf(r));
 }
+
+const keepCellsFor = 5000;
 
 /** How many rows have each outcome. */
 export function countOutcomes(rows: Row[]): Record<Outcome, number> {
@@ -143,11 +148,11 @@ export function* resultJsonChunks(rows: Row[]): Generator<string> {
   yield ']';
 }
 
+
 /** Sorted by package, then version in the protocol's order. */
 export function sortRows(rows: Row[], compare: (a: string, b: string) => number): Row[] {
-  return [...rows].sort((a, b) => {
-    const x = a.package.toLowerCase();
-    const y = b.package.toLowerCase();
-    return (x < y ? -1 : x > y ? 1 : 0) || compare(a.version, b.version);
-  });
+  // Each name lowered once, not once per comparison.
+  const keyed = rows.map((r) => ({ r, name: r.package.toLowerCase() }));
+  keyed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || compare(a.r.version, b.r.version));
+  return keyed.map((k) => k.r);
 }

@@ -6,15 +6,16 @@
  * 1. Bulk promote: 1,000 NuGet versions over 10 packages (`Bulk.*`, version `*`, view Release,
  *    maxVersions 0) with a fixed latency per request standing in for the network. The task, a
  *    client that sends one PATCH per version one after another, and the round-trip bound of the
- *    minimal plan (location + feed + views + one listing page, the batches, one read-back listing),
- *    sequential and with 4 batches in flight. Time runs from the task's first request to its exit.
+ *    minimal plan (location, feed, views and one listing page together, the batches, one read-back
+ *    listing), sequential and with 4 batches in flight. Time runs from the task's first request to
+ *    its exit; the task's figure is the median of BENCH_BULK_RUNS runs.
  * 2. Big feed: 10,000 packages, 100,000 versions; `show` of `Big.*` at `latest`: peak memory of the
  *    task process (GNU time's maximum resident set, else VmHWM polled from /proc).
  * 3. Cold start: from spawn to the first request, median of 10, against a bare `node -e 0`.
  * 4. Size of the .vsix (scripts/package.js), else of the gzipped bundle.
  *
  * Environment: BENCH_LATENCY_MS (25), BENCH_BIG_PACKAGES (10000), BENCH_BIG_VERSIONS (10),
- * BENCH_COLD_RUNS (10), BENCH_SKIP (comma list of: bulk,naive,big,cold,vsix).
+ * BENCH_COLD_RUNS (10), BENCH_BULK_RUNS (5), BENCH_SKIP (comma list of: bulk,naive,big,cold,vsix).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,6 +30,7 @@ const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 25);
 const bigPackages = Number(process.env.BENCH_BIG_PACKAGES ?? 10_000);
 const bigVersions = Number(process.env.BENCH_BIG_VERSIONS ?? 10);
 const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 10);
+const bulkRuns = Number(process.env.BENCH_BULK_RUNS ?? 5);
 const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const BULK = { packages: 10, versionsEach: 100, batchSize: 100, inFlight: 4 };
 const RUN_TIMEOUT_MS = 180_000;
@@ -38,15 +40,26 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const GNU_TIME = '/usr/bin/time';
 const hasGnuTime = fs.existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-v', 'true']).status === 0;
 
+/**
+ * The environment an agent gives a task: the machine's basics, not whatever this shell carries.
+ * (This matters: a NODE_EXTRA_CA_CERTS bundle in the environment makes every Node start read and
+ * parse it, 30 to 60 ms on the machines this was written on, bare `node -e 0` included.)
+ */
+function agentLikeEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'LANG', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'USERPROFILE']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
+
 interface Spawned { spawnAt: number; exitAt: number; code: number | null; stdout: string; stderr: string; peakKb?: number; tempDir: string }
 
 /** Starts the built task as the agent does and waits for it (bounded). */
 function runTask(em: Emulator, inputs: Record<string, string>, measureMemory = false): Promise<Spawned> {
   const tempDir = makeTemp('bench');
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(INPUT_|ENDPOINT_|SYSTEM_|AGENT_|BUILD_|RELEASE_|SECRET_|VSTS_|PACKAGELIFECYCLE_)/i.test(k)) env[k] = v;
-  }
+  const env = agentLikeEnvironment();
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const collection = `${em.urls.org}/`;
   Object.assign(env, {
@@ -110,22 +123,33 @@ async function bulk(em: Emulator): Promise<void> {
     em.latencyMs = latencyMs;
   };
   const batches = Math.ceil(total / BULK.batchSize);
-  const lookups = 4; // resource areas, feed, views, one listing page (10 packages with all their versions)
-  const minimal = lookups + batches + 1; // + one read-back listing
-  const seqBound = minimal * latencyMs;
-  const parBound = (lookups + Math.ceil(batches / BULK.inFlight) + 1) * latencyMs;
+  // The issue's bound: the location service, the feed, then the views and the first listing page
+  // together (3 round trips, 4 requests), the batches, and one read-back listing.
+  const lookupRequests = 4;
+  const lookupRounds = 3;
+  const minimal = lookupRequests + batches + 1;
+  const seqBound = (lookupRounds + batches + 1) * latencyMs;
+  const parBound = (lookupRounds + Math.ceil(batches / BULK.inFlight) + 1) * latencyMs;
   const scenario = `bulk promote ${total.toLocaleString('en')} NuGet versions, ${BULK.packages} packages, ${latencyMs} ms a request`;
 
   if (!skip.has('bulk')) {
-    reset();
-    const r = await runTask(em, { action: 'promote', feed: 'Fabrikam/bench', packageType: 'nuget', packages: 'Bulk.*', version: '*', view: 'Release', maxVersions: '0' });
-    const o = outcome(r);
-    const requests = em.log.length;
-    const span = em.log.length ? r.exitAt - em.log[0].at : NaN;
-    const ok = o.status === 'Succeeded' && o.changed === String(total);
-    const pass = requests <= 16 && span <= 1.5 * parBound;
-    row(scenario, 'task (built, spawned as the agent does)', requests, x(span / parBound),
-      ok ? `first request to exit; ${pass ? 'meets' : 'misses'} the target` : `run ${o.status}, changedCount ${o.changed || '-'}: ${o.message.replace(/\s+/g, ' ').slice(0, 120)}`);
+    const spans: number[] = [];
+    const requests: number[] = [];
+    let problem = '';
+    for (let i = 0; i < bulkRuns; i++) {
+      reset();
+      const r = await runTask(em, { action: 'promote', feed: 'Fabrikam/bench', packageType: 'nuget', packages: 'Bulk.*', version: '*', view: 'Release', maxVersions: '0' });
+      const o = outcome(r);
+      if (o.status !== 'Succeeded' || o.changed !== String(total)) problem ||= `run ${o.status}, changedCount ${o.changed || '-'}: ${o.message.replace(/\s+/g, ' ').slice(0, 120)}`;
+      requests.push(em.log.length);
+      spans.push(em.log.length ? r.exitAt - em.log[0].at : NaN);
+    }
+    const span = median(spans);
+    const most = Math.max(...requests);
+    const pass = most <= 16 && span <= 1.5 * parBound;
+    const spread = `${x(Math.min(...spans) / parBound)} to ${x(Math.max(...spans) / parBound)}`;
+    row(scenario, 'task (built, spawned as the agent does)', most, x(span / parBound),
+      problem || `first request to exit, median of ${bulkRuns} (${spread}); ${pass ? 'meets' : 'misses'} the target`);
   }
   if (!skip.has('naive')) {
     reset();
@@ -143,8 +167,8 @@ async function bulk(em: Emulator): Promise<void> {
     const span = now() - t0;
     row(scenario, 'one PATCH per version, one after another', em.log.length, x(span / parBound), 'listing, then a PATCH per version');
   }
-  row(scenario, 'round-trip bound, sequential', minimal, x(seqBound / parBound), `${lookups} lookups + ${batches} batches + 1 read-back`);
-  row(scenario, `round-trip bound, ${BULK.inFlight} batches in flight`, minimal, x(1), `= ${parBound} ms; target: ≤16 requests, ≤1.5× this`);
+  row(scenario, 'round-trip bound, sequential', minimal, x(seqBound / parBound), `${lookupRounds} look-up round trips + ${batches} batches + 1 read-back`);
+  row(scenario, `round-trip bound, ${BULK.inFlight} batches in flight`, minimal, x(1), `= ${parBound} ms (${parBound / latencyMs} round trips); target: ≤16 requests, ≤1.5× this`);
   em.latencyMs = 0;
 }
 
@@ -175,7 +199,7 @@ async function cold(em: Emulator): Promise<void> {
   const bare: number[] = [];
   for (let i = 0; i < coldRuns; i++) {
     const t0 = now();
-    spawnSync(process.execPath, ['-e', '0']);
+    spawnSync(process.execPath, ['-e', '0'], { env: agentLikeEnvironment() });
     bare.push(now() - t0);
   }
   const m = median(starts);

@@ -155,10 +155,22 @@ function packageUrl(ctx: Ctx, pkg: PackageState): string {
   return `${feedBase(ctx, pkg.feed)}/Packages/${pkg.id}`;
 }
 
+/** A version's storage id, derived from its id once (a hash per version per listing is most of a listing's time). */
+const storageIds = new Map<string, string>();
+function storageIdOf(id: string): string {
+  let found = storageIds.get(id);
+  if (!found) {
+    found = createHash('sha1').update(id).digest('hex').toUpperCase();
+    if (storageIds.size >= 500_000) storageIds.clear();
+    storageIds.set(id, found);
+  }
+  return found;
+}
+
 function minimalVersionJson(ctx: Ctx, pkg: PackageState, v: VersionState, latest: VersionState | undefined, description: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
     id: v.id, normalizedVersion: v.normalized, version: v.version,
-    isLatest: latest === v, isListed: v.listed, storageId: createHash('sha1').update(v.id).digest('hex').toUpperCase(),
+    isLatest: latest === v, isListed: v.listed, storageId: storageIdOf(v.id),
     views: versionViews(ctx, pkg.feed, v), publishDate: v.publishDate, isDeleted: v.deleted,
     isCachedVersion: v.upstreamSourceId !== null,
   };

@@ -64,10 +64,18 @@ export function normalizeVersion(protocol: ProtocolKey, version: string): string
   }
 }
 
+/** Split versions, remembered: a listing sorts the same versions on every request. */
+const split = new Map<string, { nums: number[]; label: string }>();
+
 function splitVersion(v: string): { nums: number[]; label: string } {
-  const m = /^(\d+(?:\.\d+)*)(.*)$/.exec(v);
-  if (!m) return { nums: [], label: v };
-  return { nums: m[1].split('.').map(Number), label: m[2].replace(/^[-.]/, '') };
+  let found = split.get(v);
+  if (!found) {
+    const m = /^(\d+(?:\.\d+)*)(.*)$/.exec(v);
+    found = m ? { nums: m[1].split('.').map(Number), label: m[2].replace(/^[-.]/, '') } : { nums: [], label: v };
+    if (split.size >= 200_000) split.clear();
+    split.set(v, found);
+  }
+  return found;
 }
 
 /** A SemVer-like order, good enough to say which version is "latest" in a listing. */
