@@ -15,7 +15,8 @@
  * 4. Size of the .vsix (scripts/package.js), else of the gzipped bundle.
  *
  * Environment: BENCH_LATENCY_MS (25), BENCH_BIG_PACKAGES (10000), BENCH_BIG_VERSIONS (10),
- * BENCH_COLD_RUNS (10), BENCH_BULK_RUNS (5), BENCH_SKIP (comma list of: bulk,naive,big,cold,vsix).
+ * BENCH_COLD_RUNS (10), BENCH_BULK_RUNS (5), BENCH_SKIP (comma list of: bulk,naive,big,cold,vsix),
+ * BENCH_COMPARE (earlier builds measured beside this one: `label=path/to/dist/index.js,…`).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,6 +32,15 @@ const bigPackages = Number(process.env.BENCH_BIG_PACKAGES ?? 10_000);
 const bigVersions = Number(process.env.BENCH_BIG_VERSIONS ?? 10);
 const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 10);
 const bulkRuns = Number(process.env.BENCH_BULK_RUNS ?? 5);
+/** This build, then any others to measure beside it: BENCH_COMPARE=label=path/to/dist/index.js,… */
+const builds: { label: string; entry: string }[] = [
+  { label: '', entry: taskEntry },
+  ...(process.env.BENCH_COMPARE ?? '').split(',').filter(Boolean).map((b) => {
+    const at = b.indexOf('=');
+    return { label: b.slice(0, at), entry: path.resolve(b.slice(at + 1)) };
+  }),
+];
+const subject = (b: { label: string }, what: string) => (b.label ? `${what}, ${b.label}` : what);
 const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const BULK = { packages: 10, versionsEach: 100, batchSize: 100, inFlight: 4 };
 const RUN_TIMEOUT_MS = 180_000;
@@ -57,7 +67,7 @@ function agentLikeEnvironment(): Record<string, string> {
 interface Spawned { spawnAt: number; exitAt: number; code: number | null; stdout: string; stderr: string; peakKb?: number; tempDir: string }
 
 /** Starts the built task as the agent does and waits for it (bounded). */
-function runTask(em: Emulator, inputs: Record<string, string>, measureMemory = false): Promise<Spawned> {
+function runTask(em: Emulator, inputs: Record<string, string>, measureMemory = false, entry = taskEntry): Promise<Spawned> {
   const tempDir = makeTemp('bench');
   const env = agentLikeEnvironment();
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
@@ -69,7 +79,7 @@ function runTask(em: Emulator, inputs: Record<string, string>, measureMemory = f
     AGENT_TEMPDIRECTORY: tempDir, SYSTEM_DEFAULTWORKINGDIRECTORY: tempDir, PACKAGELIFECYCLE_TIMEOUTSECONDS: '60',
   });
   const useTime = measureMemory && hasGnuTime;
-  const [cmd, args] = useTime ? [GNU_TIME, ['-v', process.execPath, taskEntry]] : [process.execPath, [taskEntry]];
+  const [cmd, args] = useTime ? [GNU_TIME, ['-v', process.execPath, entry]] : [process.execPath, [entry]];
   return new Promise((resolve, reject) => {
     const spawnAt = now();
     const child = spawn(cmd, args, { env, cwd: tempDir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -132,13 +142,13 @@ async function bulk(em: Emulator): Promise<void> {
   const parBound = (lookupRounds + Math.ceil(batches / BULK.inFlight) + 1) * latencyMs;
   const scenario = `bulk promote ${total.toLocaleString('en')} NuGet versions, ${BULK.packages} packages, ${latencyMs} ms a request`;
 
-  if (!skip.has('bulk')) {
+  if (!skip.has('bulk')) for (const b of builds) {
     const spans: number[] = [];
     const requests: number[] = [];
     let problem = '';
     for (let i = 0; i < bulkRuns; i++) {
       reset();
-      const r = await runTask(em, { action: 'promote', feed: 'Fabrikam/bench', packageType: 'nuget', packages: 'Bulk.*', version: '*', view: 'Release', maxVersions: '0' });
+      const r = await runTask(em, { action: 'promote', feed: 'Fabrikam/bench', packageType: 'nuget', packages: 'Bulk.*', version: '*', view: 'Release', maxVersions: '0' }, false, b.entry);
       const o = outcome(r);
       if (o.status !== 'Succeeded' || o.changed !== String(total)) problem ||= `run ${o.status}, changedCount ${o.changed || '-'}: ${o.message.replace(/\s+/g, ' ').slice(0, 120)}`;
       requests.push(em.log.length);
@@ -148,7 +158,7 @@ async function bulk(em: Emulator): Promise<void> {
     const most = Math.max(...requests);
     const pass = most <= 16 && span <= 1.5 * parBound;
     const spread = `${x(Math.min(...spans) / parBound)} to ${x(Math.max(...spans) / parBound)}`;
-    row(scenario, 'task (built, spawned as the agent does)', most, x(span / parBound),
+    row(scenario, subject(b, 'task (built, spawned as the agent does)'), most, x(span / parBound),
       problem || `first request to exit, median of ${bulkRuns} (${spread}); ${pass ? 'meets' : 'misses'} the target`);
   }
   if (!skip.has('naive')) {
@@ -173,37 +183,41 @@ async function bulk(em: Emulator): Promise<void> {
 }
 
 async function big(em: Emulator): Promise<void> {
-  const t0 = now();
-  em.reset({ feeds: [{ name: 'big', project: 'Fabrikam', packages: [] }] });
-  em.generate({ feed: 'big', project: 'Fabrikam', protocol: 'nuget', packages: bigPackages, versionsEach: bigVersions, prefix: 'Big' });
-  const seeded = now() - t0;
-  const r = await runTask(em, { action: 'show', feed: 'Fabrikam/big', packageType: 'nuget', packages: 'Big.*', version: 'latest' }, true);
-  const o = outcome(r);
-  const mb = (r.peakKb ?? 0) / 1024;
-  const span = em.log.length ? r.exitAt - em.log[0].at : NaN;
-  row(`big feed: ${bigPackages.toLocaleString('en')} packages, ${(bigPackages * bigVersions).toLocaleString('en')} versions; show Big.* latest`,
-    'task: peak memory (resident)', em.log.length, `${mb.toFixed(0)} MB`,
-    `${o.status}; ${(span / 1000).toFixed(1)} s first request to exit; ${hasGnuTime ? 'GNU time' : '/proc VmHWM'}; emulator seeded in ${(seeded / 1000).toFixed(1)} s`);
+  for (const b of builds) {
+    const t0 = now();
+    em.reset({ feeds: [{ name: 'big', project: 'Fabrikam', packages: [] }] });
+    em.generate({ feed: 'big', project: 'Fabrikam', protocol: 'nuget', packages: bigPackages, versionsEach: bigVersions, prefix: 'Big' });
+    const seeded = now() - t0;
+    const r = await runTask(em, { action: 'show', feed: 'Fabrikam/big', packageType: 'nuget', packages: 'Big.*', version: 'latest' }, true, b.entry);
+    const o = outcome(r);
+    const mb = (r.peakKb ?? 0) / 1024;
+    const span = em.log.length ? r.exitAt - em.log[0].at : NaN;
+    row(`big feed: ${bigPackages.toLocaleString('en')} packages, ${(bigPackages * bigVersions).toLocaleString('en')} versions; show Big.* latest`,
+      subject(b, 'task: peak memory (resident)'), em.log.length, `${mb.toFixed(0)} MB`,
+      `${o.status}; ${(span / 1000).toFixed(1)} s first request to exit; ${hasGnuTime ? 'GNU time' : '/proc VmHWM'}; emulator seeded in ${(seeded / 1000).toFixed(1)} s`);
+  }
   em.reset(bulkFixture());
 }
 
 async function cold(em: Emulator): Promise<void> {
   em.reset(demoFixture);
-  const starts: number[] = [];
-  for (let i = 0; i < coldRuns; i++) {
-    em.clearLog();
-    const r = await runTask(em, { action: 'show', feed: 'Fabrikam/internal', packageType: 'nuget', packages: 'Contoso.Core', version: 'latest' });
-    outcome(r);
-    if (em.log.length) starts.push(em.log[0].at - r.spawnAt);
-  }
   const bare: number[] = [];
   for (let i = 0; i < coldRuns; i++) {
     const t0 = now();
     spawnSync(process.execPath, ['-e', '0'], { env: agentLikeEnvironment() });
     bare.push(now() - t0);
   }
-  const m = median(starts);
-  row(`cold start: spawn to first request, median of ${coldRuns}`, 'task', '', `${m.toFixed(0)} ms`, `${x(m / median(bare))} a bare \`node -e 0\` start to exit (${median(bare).toFixed(0)} ms)`);
+  for (const b of builds) {
+    const starts: number[] = [];
+    for (let i = 0; i < coldRuns; i++) {
+      em.clearLog();
+      const r = await runTask(em, { action: 'show', feed: 'Fabrikam/internal', packageType: 'nuget', packages: 'Contoso.Core', version: 'latest' }, false, b.entry);
+      outcome(r);
+      if (em.log.length) starts.push(em.log[0].at - r.spawnAt);
+    }
+    const m = median(starts);
+    row(`cold start: spawn to first request, median of ${coldRuns}`, subject(b, 'task'), '', `${m.toFixed(0)} ms`, `${x(m / median(bare))} a bare \`node -e 0\` start to exit (${median(bare).toFixed(0)} ms)`);
+  }
 }
 
 function vsix(): void {
