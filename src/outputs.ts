@@ -55,7 +55,7 @@ export class Presented {
     return `${[...this.markdownLines()].join('\n')}\n`;
   }
 
-  /** The result file's JSON in pieces; `write` (if given) takes each, and the size is remembered. */
+  /** The result file's JSON in pieces. */
   jsonChunks(): Iterable<string> {
     return resultJsonChunks(this.outcome.rows);
   }

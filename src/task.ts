@@ -135,7 +135,8 @@ function writeFile(file: string, fill: (write: (piece: string) => void) => void)
     let gathered: string[] = [];
     let length = 0;
     const flush = () => {
-      if (gathered.length) fs.writeSync(fd, gathered.join(''));
+      // writeFileSync on a descriptor writes all of it, however many writes that takes.
+      if (gathered.length) fs.writeFileSync(fd, gathered.join(''));
       gathered = [];
       length = 0;
     };

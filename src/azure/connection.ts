@@ -121,7 +121,7 @@ export class Connection {
     }
   }
 
-  /** Every area in one GET; `absent` where the server has no such list, `refused` where it does not serve this api-version. */
+  /** Every area in one GET; `absent` where the server has no such list (404), `refused` where it would not answer this call (an api-version it does not serve, most often). */
   private async listAreas(url: string, apiVersion: string): Promise<Map<string, { locationUrl?: unknown }> | 'absent' | 'refused'> {
     try {
       const answer = await this.http.json<{ value?: { id?: unknown; locationUrl?: unknown }[] }>({ method: 'GET', url, apiVersion });
@@ -132,8 +132,7 @@ export class Connection {
       return areas;
     } catch (e) {
       if (e instanceof FailureError && e.failure.kind === 'notFound') return 'absent';
-      // An api-version the server does not serve is a 400; anything else refused stays a failure.
-      if (e instanceof FailureError && e.failure.kind === 'refused' && e.failure.status === 400) return 'refused';
+      if (e instanceof FailureError && e.failure.kind === 'refused') return 'refused';
       throw e;
     }
   }

@@ -248,6 +248,8 @@ export class PageReader {
   private phase: 'head' | 'items' | 'done' | 'whole' = 'head';
   /** Inside the array, after a package: a `,` or the `]` comes next. */
   private afterItem = false;
+  /** The package being read, where the bytes so far end inside it. */
+  private item: ItemScan | undefined;
   private readonly packages: PackageInfo[] = [];
   private listed = 0;
 
@@ -292,23 +294,33 @@ export class PageReader {
         i = at + 1;
       }
       for (;;) {
-        i = skipSpace(b, i);
-        if (i >= b.length) throw moreNeeded;
-        if (b[i] === CLOSE_ARRAY) {
-          this.phase = 'done';
-          this.held = Buffer.alloc(0);
-          this.length = 0;
-          return;
-        }
-        if (this.afterItem) {
-          if (b[i] !== COMMA) throw new SyntaxError('listing: expected , or ]');
-          this.afterItem = false;
-          i = skipSpace(b, i + 1);
+        if (!this.item) {
+          i = skipSpace(b, i);
           if (i >= b.length) throw moreNeeded;
+          if (b[i] === CLOSE_ARRAY) {
+            this.phase = 'done';
+            this.held = Buffer.alloc(0);
+            this.length = 0;
+            return;
+          }
+          if (this.afterItem) {
+            if (b[i] !== COMMA) throw new SyntaxError('listing: expected , or ]');
+            this.afterItem = false;
+            i = skipSpace(b, i + 1);
+            if (i >= b.length) throw moreNeeded;
+          }
+          this.item = new ItemScan(b[i], i);
         }
-        const end = endOfValue(b, i);
+        // The scan goes on where the last chunk left it: each byte is looked at once.
+        const end = this.item.scan(b);
+        if (end < 0) {
+          i = this.item.start;
+          throw moreNeeded;
+        }
+        const start = this.item.start;
+        this.item = undefined;
         this.listed++;
-        const p = trimPackage(JSON.parse(b.toString('utf8', i, end)) as unknown, this.views);
+        const p = trimPackage(JSON.parse(b.toString('utf8', start, end)) as unknown, this.views);
         if (p) this.packages.push(p);
         this.afterItem = true;
         i = end;
@@ -322,8 +334,60 @@ export class PageReader {
       } else {
         this.held.copyWithin(0, i, this.length);
         this.length -= i;
+        this.item?.moved(i);
       }
     }
+  }
+}
+
+/**
+ * Where one value of the array ends, found across chunks: the scan keeps its place (and whether it
+ * is inside a string, after a backslash, how deep in brackets), so more bytes continue it.
+ */
+class ItemScan {
+  private at: number;
+  private depth = 0;
+  private inString: boolean;
+  private escaped = false;
+  private readonly kind: 'string' | 'nested' | 'word';
+
+  constructor(first: number | undefined, public start: number) {
+    this.kind = first === QUOTE ? 'string' : first === OPEN_OBJECT || first === OPEN_ARRAY ? 'nested' : 'word';
+    this.inString = this.kind === 'string';
+    this.at = this.kind === 'string' ? start + 1 : start;
+  }
+
+  /** The bytes before `by` were let go of: positions move back. */
+  moved(by: number): void {
+    this.start -= by;
+    this.at -= by;
+  }
+
+  /** The end (exclusive) of the value, or -1 where the bytes so far end first. */
+  scan(b: Buffer): number {
+    for (; this.at < b.length; this.at++) {
+      const c = b[this.at];
+      if (this.kind === 'word') {
+        if (c === COMMA || c === CLOSE_ARRAY || c === CLOSE_OBJECT || isSpace(c)) return this.at;
+        continue;
+      }
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) {
+          this.inString = false;
+          if (this.kind === 'string') return this.at + 1;
+        }
+        continue;
+      }
+      if (c === QUOTE) this.inString = true;
+      else if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.depth++;
+      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        this.depth--;
+        if (this.depth === 0) return this.at + 1;
+      }
+    }
+    return -1;
   }
 }
 

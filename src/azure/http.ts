@@ -110,6 +110,8 @@ export class AzureHttp {
   private readonly redactor: Redactor;
   /** Nothing is sent before this time: a 429's Retry-After applies to every request of this client. */
   private notBefore = 0;
+  /** Set by close(): nothing more is sent. */
+  private closed = false;
   /** Counts for the report and the benchmarks. */
   readonly stats = { requests: 0, retries: 0, waitedMs: 0 };
 
@@ -275,8 +277,12 @@ export class AzureHttp {
     throw new Retry(`${raw.status}${detail ? ` ${detail}` : ''}`, raw.status !== 429, raw.status, retryAfter(raw.headers['retry-after'], this.now()));
   }
 
-  /** Closes kept-alive sockets; the client can still be used (it opens new ones). */
+  /**
+   * Closes kept-alive sockets and ends the client: a request still running fails instead of being
+   * retried (reads started ahead that the run no longer waits for send nothing after its end).
+   */
   close(): void {
+    this.closed = true;
     this.transport.close();
   }
 
@@ -289,6 +295,7 @@ export class AzureHttp {
     let waited = 0;
     for (let n = 1; ; n++) {
       waited += await this.waitYourTurn(method, url, n - 1, maxTotalWaitMs - waited);
+      if (this.closed) throw this.exhausted(method, url, n - 1, 'the client was closed: the run is over');
       let retry: Retry;
       try {
         return await attempt();

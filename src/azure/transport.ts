@@ -301,7 +301,8 @@ class Body {
 
   constructor(expected: number) {
     // A length that is not a sane number is not trusted: the chunks are joined at the end instead.
-    if (Number.isSafeInteger(expected) && expected > 0 && expected <= 512 * 1024 * 1024) this.buffer = Buffer.allocUnsafe(expected);
+    // A big announcement gets no buffer ahead of its bytes: an error answer or a proxy could claim anything.
+    if (Number.isSafeInteger(expected) && expected > 0 && expected <= 8 * 1024 * 1024) this.buffer = Buffer.allocUnsafe(expected);
   }
 
   add(chunk: Buffer): void {

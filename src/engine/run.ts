@@ -77,14 +77,15 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   // With `project/feed` the reads that need only the feed start beside the feed's own look-up: the
   // feeds API takes a project's and a feed's name wherever it takes their ids. A bare name must be
   // resolved first (which project's feed it means is decided from the list of feeds).
-  const early: FeedLocation | undefined = req.feed.project ? { projectId: req.feed.project, feedId: req.feed.feed } : undefined;
+  // (Not for a name with `@`, which the service may take as a view of the feed: its id is asked for first.)
+  const early: FeedLocation | undefined = req.feed.project && !req.feed.feed.includes('@') ? { projectId: req.feed.project, feedId: req.feed.feed } : undefined;
   const ahead = early && startReads(feeds, early, protocol, def, req, matchers, needViews);
   const feed = await resolveFeed(feeds, req.feed, ctx.project);
   p.feed = feed;
   platform.info(msg('FeedFound', feed.display, feed.feed.id));
 
-  // Independent look-ups at once: the listing (started now, awaited where it is read), the
-  // protocol's host (for the client URL) and the feed's views.
+  // The reads started beside the feed's look-up, or now (a bare name): awaited where they are read,
+  // with the protocol's host (for the client URL) and the feed's views.
   const { catalog, views: viewsRead } = ahead ?? startReads(feeds, feed.at, protocol, def, req, matchers, needViews);
   const other = new Catalog(feeds, feed.at, protocol, !def.fromRecycleBin);
   const [feedUrl, views] = await Promise.all([feeds.clientUrl(protocol, feed.feed), viewsRead]);
@@ -163,7 +164,8 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
 function startReads(feeds: FeedsPort, at: FeedLocation, protocol: Protocol, def: AnyChange | ReadingAction, req: Request, matchers: VersionMatcher[], needViews: boolean): { catalog: Catalog; views: Promise<FeedView[]> } {
   const catalog = new Catalog(feeds, at, protocol, def.fromRecycleBin);
   catalog.prepare(req.selectors, undefined, versionsWanted(protocol, req.selectors, matchers, req, def.fromRecycleBin));
-  catalog.prefetch(req.selectors);
+  // Not where a selector may wait for a version: the names after it would be read before the wait.
+  if (req.waitSeconds === 0) catalog.prefetch(req.selectors);
   const views = needViews ? feeds.listViews(at) : Promise.resolve([] as FeedView[]);
   views.catch(() => undefined);
   return { catalog, views };

@@ -89,6 +89,7 @@ export function hideSecret(token: string): void {
  */
 const remembered = new Map<string, string>();
 const rememberAtMost = 20_000;
+const rememberLongest = 256;
 
 /**
  * `text` without any registered credential (raw, Basic base64, URL-encoded, base64 holding it).
@@ -96,6 +97,8 @@ const rememberAtMost = 20_000;
  */
 export function hideSecrets(text: string): string {
   if (!any || text.length < registered.shortestText) return text;
+  // Only short text is remembered: names, versions, views; long server text would pin memory.
+  if (text.length > rememberLongest) return registered.redact(text, false);
   let out = remembered.get(text);
   if (out === undefined) {
     out = registered.redact(text, false);

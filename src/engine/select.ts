@@ -262,7 +262,8 @@ export class Catalog {
  * selection picks, and the same set for `latest` where no view filter applies (with one, `latest`
  * needs every version). An exact version is kept whatever the filters (the selection tells a
  * version that exists but is left out from one still to come), and a package some selector
- * may match no version of keeps its first ten (what the message about it lists).
+ * may match no version of keeps its first eleven (the message about it lists ten, and says
+ * whether there are more).
  */
 export function versionsWanted(protocol: Protocol, selectors: Selector[], matchers: VersionMatcher[], req: Pick<Request, 'prerelease' | 'source' | 'sourceView' | 'exceptView'>, recycleBin: boolean): (p: PackageInfo) => PackageInfo {
   const rule = protocol.versionRule;
@@ -287,7 +288,8 @@ export function versionsWanted(protocol: Protocol, selectors: Selector[], matche
       // Under a view filter, versions kept here may still all be left out later.
       if (!matched.length || viewFilter) firstTen = true;
     }
-    if (firstTen) for (const v of versions.slice(0, 10)) keep.add(v);
+    // Ten to list, and one more to tell that there are more.
+    if (firstTen) for (const v of versions.slice(0, 11)) keep.add(v);
     return keep.size === versions.length && versions.length === p.versions.length ? p : { ...p, versions: versions.filter((v) => keep.has(v)) };
   };
 }

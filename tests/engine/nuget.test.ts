@@ -299,6 +299,33 @@ describe('engine nuget: failures and safety', function () {
   this.timeout(60_000);
   const h = useEmulator(nugetFixture);
 
+  it('reads started ahead that the run no longer needs send nothing after its end', async () => {
+    h.emu.latencyMs = 40;
+    const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core\nContoso.Web', version: '*', view: 'Nope' });
+    const ended = Date.now();
+    assert.equal(r.result?.status, 'Failed');
+    await new Promise((res) => setTimeout(res, 150));
+    assert.ok(h.emu.log.every((x) => x.at <= ended), `sent after the run ended: ${h.emu.log.filter((x) => x.at > ended).map((x) => x.path).join(', ')}`);
+    const queries = h.emu.log.filter((x) => x.route === 'packages.list').map((x) => x.query.packageNameQuery);
+    assert.equal(new Set(queries).size, queries.length, `a name asked twice: ${queries.join(', ')}`);
+  });
+
+  it('a feed name with @ (a view, to the service) is looked up before anything is read through it', async () => {
+    await runTask(h.emu, { action: 'show', feed: 'Fabrikam/internal@Release', packages: 'Contoso.*', version: '*' });
+    assert.deepEqual(h.emu.log.filter((x) => /internal@/i.test(decodeURIComponent(x.path))).map((x) => x.route), ['feeds.get']);
+  });
+
+  it('selectors that may wait are read one after another, so the names after a wait are read after it', async () => {
+    h.emu.latencyMs = 40;
+    const r = await runTask(h.emu, { action: 'show', feed, packages: 'Contoso.Core@1.0.0\nContoso.Web', version: '*', waitSeconds: '5' });
+    assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    const order = h.emu.log.filter((x) => x.route === 'packages.list' || x.route === 'views.list').map((x) => x.route === 'views.list' ? 'views' : x.query.packageNameQuery);
+    assert.ok(!order.includes('views'), 'show without a view reads no views');
+    assert.deepEqual(order, ['Contoso.Core', 'Contoso.Web']);
+    const [core, web] = h.emu.log.filter((x) => x.route === 'packages.list');
+    assert.ok(web.at - core.at >= 30, `the second name was asked ${web.at - core.at} ms after the first, before its answer (40 ms)`);
+  });
+
   it('a bad token fails with authentication advice and changes nothing', async () => {
     const r = await runTask(h.emu, { action: 'delete', feed, packages: 'Contoso.Core@1.0.0' }, { token: 'expired-token' });
     assert.equal(r.result?.status, 'Failed');
@@ -351,7 +378,7 @@ describe('engine nuget: failures and safety', function () {
     assert.deepEqual(byHost(h.emu.log), { org: 1, feeds: 4, pkgs: 1 });
     // Named `project/feed`: the views and the name's query travel beside the feed's own look-up.
     const arrived = (route: string) => h.emu.log.find((x) => x.route === route)!.at;
-    for (const route of ['views.list', 'packages.list']) assert.ok(arrived(route) - arrived('feeds.get') < 20, `${route} was held back by the feed's look-up`);
+    for (const route of ['views.list', 'packages.list']) assert.ok(arrived(route) - arrived('feeds.get') < 30, `${route} was held back by the feed's look-up (40 ms)`);
   });
 });
 

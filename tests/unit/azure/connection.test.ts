@@ -152,6 +152,22 @@ describe('azure connection: the location service through our own client', () => 
     }
   });
 
+  it('any refusal of the list leads to the route table, and a list refused again to asking area by area', async () => {
+    const org = await serve('127.0.0.1', [json(405, { message: 'method not allowed here' }), routes, json(501, { message: 'not implemented' }), area('https://feeds.example.invalid/')]);
+    try {
+      const { c } = connect(org.url);
+      assert.equal(await c.areaUrl(packaging), 'https://feeds.example.invalid/');
+      assert.deepEqual(org.seen.map((s) => `${s.method} ${s.url}`), [
+        'GET /_apis/ResourceAreas?api-version=7.2-preview.1',
+        'OPTIONS /_apis/Location',
+        'GET /_apis/ResourceAreas?api-version=7.2-preview.1',
+        `GET /_apis/ResourceAreas/${packaging}?api-version=7.2-preview.1`,
+      ]);
+    } finally {
+      await org.close();
+    }
+  });
+
   it('a route table without the ResourceAreas route is a location failure', async () => {
     const org = await serve('127.0.0.1', [refused, json(200, { count: 0, value: [] })]);
     try {

@@ -53,6 +53,16 @@ describe('engine select: a listing pass keeps what the selection could pick', ()
         const matchers = selectors.map((s) => parseVersionSelector(s, rule));
         const trim = versionsWanted(protocols.nuget, selectors, matchers, { prerelease, source, sourceView: sourceView?.name, exceptView: exceptView?.name }, recycleBin);
         const filters: Filters = { prerelease, source, sourceView, exceptView, keepLatest, olderThanDays, now: Date.UTC(2026, 6, 1) };
+        const trimmedAll = packages.map(trim);
+        // What a "no version matched" message lists for each selector: the packages' versions together, ten and whether more.
+        for (let i = 0; i < selectors.length; i++) {
+          const listed = (ps: PackageInfo[]) => {
+            const all = ps.filter((p) => takes(selectors[i], p.name)).flatMap((p) => versionsOf(p, recycleBin).map((v) => v.version));
+            return [all.slice(0, 10), all.length > 10];
+          };
+          const none = packages.filter((p) => takes(selectors[i], p.name)).every((p) => !selectVersions(versionsOf(p, recycleBin), matchers[i], rule, filters).matched.length);
+          if (none) assert.deepEqual(listed(trimmedAll), listed(packages), `the message for ${selectors[i].text}`);
+        }
         for (const p of packages) {
           const trimmed = trim(p);
           for (let i = 0; i < selectors.length; i++) {
@@ -87,6 +97,14 @@ describe('engine select: a listing pass keeps what the selection could pick', ()
     const s: Selector = { input: 'packages', line: 1, text: 'Contoso.Core', name: 'Contoso.Core', glob: false, version: 'latest' };
     const kept = versionsWanted(protocols.nuget, [s], [parseVersionSelector(s, rule)], { prerelease: 'include', source: 'any', sourceView: 'Release' }, false)(p);
     assert.ok(kept.versions.some((v) => v.version === '1.0.14'));
+  });
+
+  it('a package with no version matched keeps enough for the message to say there are more than ten', () => {
+    const p: PackageInfo = { id: 'x', name: 'Contoso.Core', versions: Array.from({ length: 12 }, (_, i) => ({ version: `1.0.${i}`, views: [local] })) };
+    const s: Selector = { input: 'packages', line: 1, text: 'Contoso.Core@9.9.9', name: 'Contoso.Core', glob: false, version: '9.9.9' };
+    const kept = versionsWanted(protocols.nuget, [s], [parseVersionSelector(s, rule)], { prerelease: 'include', source: 'any' }, false)(p);
+    assert.ok(kept.versions.length > 10, `${kept.versions.length} kept`);
+    assert.deepEqual(kept.versions.slice(0, 10), p.versions.slice(0, 10));
   });
 
   it('an exact version the filters leave out is kept, so that the selection knows it exists', () => {
