@@ -5,8 +5,8 @@
  * milliseconds, so it is asked for only where that much was read since the last one. Where V8 does
  * not give the collector, nothing happens.
  */
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
+import type * as V8 from 'node:v8';
+import type * as Vm from 'node:vm';
 
 let collect: (() => void) | null | undefined;
 /** Bytes of answers read in this run. */
@@ -22,8 +22,9 @@ export function relieve(minimumBytes = 0): void {
   if (read < minimumBytes) return;
   if (collect === undefined) {
     try {
-      v8.setFlagsFromString('--expose-gc');
-      collect = vm.runInNewContext('gc') as () => void;
+      // Loaded here, the first time a run reads enough to want a collection.
+      (require('node:v8') as typeof V8).setFlagsFromString('--expose-gc');
+      collect = (require('node:vm') as typeof Vm).runInNewContext('gc') as () => void;
     } catch {
       collect = null;
     }

@@ -6,10 +6,18 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as https from 'node:https';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
+
+// TLS is loaded when a request first needs it: a run over plain HTTP (an emulator, a server inside
+// the network) does not pay for it at start, and a run over HTTPS pays it while its first request
+// is being built.
+let httpsModule: typeof https | undefined;
+let tlsModule: typeof tls | undefined;
+const httpsLib = (): typeof https => (httpsModule ??= require('node:https') as typeof https);
+const tlsLib = (): typeof tls => (tlsModule ??= require('node:tls') as typeof tls);
 
 /** The agent's proxy setting, as azure-pipelines-task-lib's getHttpProxyConfiguration gives it. */
 export interface ProxySettings {
@@ -104,7 +112,7 @@ export class Transport {
       };
       // One deadline for the whole exchange: connecting, the answer's head and its body.
       const timer = setTimeout(() => finish(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), this.timeoutMs);
-      const req = (secure ? https : http).request(options, (res) => {
+      const req = (secure ? httpsLib() : http).request(options, (res) => {
         const dropped = () => finish(Object.assign(new Error('connection dropped mid-answer'), { code: 'ECONNRESET' }));
         const sink = stream?.(res.statusCode ?? 0, res.headers);
         const body = new Body(sink ? 0 : Number(res.headers['content-length']));
@@ -142,7 +150,7 @@ export class Transport {
         req.destroy();
         reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
       }, this.timeoutMs);
-      const req = (secure ? https : http).request(options, (res) => {
+      const req = (secure ? httpsLib() : http).request(options, (res) => {
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
       });
@@ -166,7 +174,7 @@ export class Transport {
       const read = (file?: string) => (file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
       const o: tls.ConnectionOptions = {};
       const ca = read(cert.caFile);
-      if (ca) o.ca = [...tls.rootCertificates, ca];
+      if (ca) o.ca = [...tlsLib().rootCertificates, ca];
       const clientCert = read(cert.certFile);
       if (clientCert) o.cert = clientCert;
       const key = read(cert.keyFile);
@@ -201,8 +209,8 @@ export class Transport {
     let agent: http.Agent | undefined = this.agents.get(key);
     if (!agent) {
       const options = { keepAlive: true, maxSockets: this.maxSockets, ...(target.protocol === 'https:' ? this.tls() : {}) };
-      if (!proxy) agent = target.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
-      else agent = target.protocol === 'https:' ? new TunnelHttpsAgent(options, this.tunnel(proxy)) : new TunnelHttpAgent(options, this.tunnel(proxy));
+      if (!proxy) agent = target.protocol === 'https:' ? new (httpsLib().Agent)(options) : new http.Agent(options);
+      else agent = target.protocol === 'https:' ? new (tunnelHttpsAgent())(options, this.tunnel(proxy)) : new TunnelHttpAgent(options, this.tunnel(proxy));
       this.agents.set(key, agent);
     }
     return agent;
@@ -218,7 +226,7 @@ export class Transport {
     const host = proxy.hostname.replace(/^\[|\]$/g, '');
     const port = Number(proxy.port) || (secure ? 443 : 80);
     return (to, done) => {
-      const socket: net.Socket = secure ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.tls() }) : net.connect(port, host);
+      const socket: net.Socket = secure ? tlsLib().connect({ host, port, servername: net.isIP(host) ? undefined : host, ...this.tls() }) : net.connect(port, host);
       let head = '';
       const fail = (e: Error) => {
         socket.destroy();
@@ -267,20 +275,27 @@ class TunnelHttpAgent extends http.Agent {
   }
 }
 
-class TunnelHttpsAgent extends https.Agent {
-  constructor(options: https.AgentOptions, private readonly open: Tunnel) {
-    super(options);
-  }
+/** The HTTPS agent that opens its sockets through a CONNECT tunnel, defined once TLS is loaded. */
+type TunnelHttpsAgentClass = new (options: https.AgentOptions, open: Tunnel) => https.Agent;
+let tunnelHttpsAgentClass: TunnelHttpsAgentClass | undefined;
 
-  override createConnection(options: https.RequestOptions, callback?: Created): Duplex | null | undefined {
-    this.open(`${options.host}:${options.port}`, (e, socket) => {
-      if (e || !socket) return callback?.(e ?? new Error('no tunnel'), socket as unknown as Duplex);
-      const host = options.host ?? '';
-      const secured = tls.connect({ ...(options as tls.ConnectionOptions), socket, servername: options.servername ?? (net.isIP(host) ? undefined : host) });
-      callback?.(null, secured);
-    });
-    return undefined;
-  }
+function tunnelHttpsAgent(): TunnelHttpsAgentClass {
+  tunnelHttpsAgentClass ??= class TunnelHttpsAgent extends httpsLib().Agent {
+    constructor(options: https.AgentOptions, private readonly open: Tunnel) {
+      super(options);
+    }
+
+    override createConnection(options: https.RequestOptions, callback?: Created): Duplex | null | undefined {
+      this.open(`${options.host}:${options.port}`, (e, socket) => {
+        if (e || !socket) return callback?.(e ?? new Error('no tunnel'), socket as unknown as Duplex);
+        const host = options.host ?? '';
+        const secured = tlsLib().connect({ ...(options as tls.ConnectionOptions), socket, servername: options.servername ?? (net.isIP(host) ? undefined : host) });
+        callback?.(null, secured);
+      });
+      return undefined;
+    }
+  };
+  return tunnelHttpsAgentClass;
 }
 
 /** NO_PROXY for the environment fallback: host names or domain suffixes, `*` for all. */
