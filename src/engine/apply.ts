@@ -214,23 +214,40 @@ export async function readStates(d: ApplyDeps, refs: VersionRef[]): Promise<Map<
     const n = protocol.versionRule.normalize(version);
     return live ? index.get(`l:${n}`) : index.get(`d:${n}`) ?? index.get(`l:${n}`);
   };
+  // Each package once (the listing pass, or one query a name), then the versions without awaiting each.
+  const packagesOf = async (catalog: Catalog, wanted: VersionRef[]): Promise<Map<string, PackageInfo | undefined>> => {
+    const found = new Map<string, PackageInfo | undefined>();
+    const distinct = [...new Map(wanted.map((r) => [protocol.normalizeName(r.name), r.name])).entries()];
+    await forEachLimited(distinct, 8, async ([k, name]) => {
+      found.set(k, await catalog.byName(name));
+    });
+    return found;
+  };
+  const livePackages = await packagesOf(live, refs);
   const out = new Map<string, VersionState | null>();
-  await forEachLimited(refs, 8, async (ref) => {
-    const livePackage = await live.byName(ref.name);
-    const liveVersion = find(livePackage, ref.version, true);
+  const missing: VersionRef[] = [];
+  for (const ref of refs) {
+    const liveVersion = find(livePackages.get(protocol.normalizeName(ref.name)), ref.version, true);
+    if (liveVersion) out.set(key(d, ref), stateOf(liveVersion, protocol, false));
+    else missing.push(ref);
+  }
+  const binPackages = bin && missing.length ? await packagesOf(bin, missing) : undefined;
+  for (const ref of missing) {
     let state: VersionState | null = null;
-    if (liveVersion) state = stateOf(liveVersion, protocol, false);
-    else if (bin) {
-      const binVersion = find(await bin.byName(ref.name), ref.version, false);
-      if (binVersion) state = stateOf(binVersion, protocol, true);
-    }
+    const binVersion = binPackages && find(binPackages.get(protocol.normalizeName(ref.name)), ref.version, false);
+    if (binVersion) state = stateOf(binVersion, protocol, true);
     if (!state) {
-      const deleted = find(livePackage, ref.version, false);
+      const deleted = find(livePackages.get(protocol.normalizeName(ref.name)), ref.version, false);
       if (deleted) state = stateOf(deleted, protocol, true);
     }
-    if (state && protocol.hasDeprecation && def.changesDeprecation) state.deprecated = await readDeprecation(feeds, at, protocol, ref);
     out.set(key(d, ref), state);
-  });
+  }
+  if (protocol.hasDeprecation && def.changesDeprecation) {
+    await forEachLimited(refs, 8, async (ref) => {
+      const state = out.get(key(d, ref));
+      if (state) state.deprecated = await readDeprecation(feeds, at, protocol, ref);
+    });
+  }
   return out;
 }
 

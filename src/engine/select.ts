@@ -66,16 +66,7 @@ export const isUpstream = (v: PackageVersionInfo): boolean => !!v.isCachedVersio
  * left: a selector that matched nothing is reported even where steps 4 and 5 leave nothing to do.
  */
 export function selectVersions(versions: PackageVersionInfo[], matcher: VersionMatcher, rule: VersionRule, f: Filters): { matched: PackageVersionInfo[]; selected: PackageVersionInfo[] } {
-  const filtered = versions.filter((v) => {
-    const pre = rule.isPrerelease(v.version);
-    if (f.prerelease === 'exclude' && pre) return false;
-    if (f.prerelease === 'only' && !pre) return false;
-    if (f.source === 'local' && isUpstream(v)) return false;
-    if (f.source === 'upstream' && !isUpstream(v)) return false;
-    if (f.sourceView && !inView(v, f.sourceView)) return false;
-    if (f.exceptView && inView(v, f.exceptView)) return false;
-    return true;
-  });
+  const filtered = versions.filter((v) => passes(v, rule, f));
   const desc = [...filtered].sort((a, b) => rule.compare(b.version, a.version));
   const matched = pick(desc, matcher, rule);
   let selected = matched.slice(f.keepLatest);
@@ -84,6 +75,28 @@ export function selectVersions(versions: PackageVersionInfo[], matcher: VersionM
     selected = selected.filter((v) => v.publishDate !== undefined && Date.parse(v.publishDate) < cutoff);
   }
   return { matched, selected };
+}
+
+/** Step 1, the filters. */
+function passes(v: PackageVersionInfo, rule: VersionRule, f: Filters): boolean {
+  const pre = rule.isPrerelease(v.version);
+  if (f.prerelease === 'exclude' && pre) return false;
+  if (f.prerelease === 'only' && !pre) return false;
+  if (f.source === 'local' && isUpstream(v)) return false;
+  if (f.source === 'upstream' && !isUpstream(v)) return false;
+  if (f.sourceView && !inView(v, f.sourceView)) return false;
+  if (f.exceptView && inView(v, f.exceptView)) return false;
+  return true;
+}
+
+/** The versions the filters leave and the selector matches (selectVersions' `matched`), as a set: no sorting. */
+function matchedSet(versions: PackageVersionInfo[], m: VersionMatcher, rule: VersionRule, f: Filters): PackageVersionInfo[] {
+  const filtered = versions.filter((v) => passes(v, rule, f));
+  if (m.kind !== 'latest') return m.kind === 'all' ? filtered : pick(filtered, m, rule);
+  // The first of the greatest, as a stable sort puts it first.
+  let best: PackageVersionInfo | undefined;
+  for (const v of filtered) if (!best || rule.compare(v.version, best.version) > 0) best = v;
+  return best ? [best] : [];
 }
 
 function pick(desc: PackageVersionInfo[], m: VersionMatcher, rule: VersionRule): PackageVersionInfo[] {
@@ -282,7 +295,7 @@ export function versionsWanted(protocol: Protocol, selectors: Selector[], matche
       if (!takes[i](p.name)) continue;
       const m = matchers[i];
       if (m.kind === 'latest' && viewFilter) return p;
-      const { matched } = selectVersions(versions, m, rule, filters);
+      const matched = matchedSet(versions, m, rule, filters);
       for (const v of matched) keep.add(v);
       if (m.kind === 'exact') for (const v of versions) if (rule.compare(v.version, m.version) === 0) keep.add(v);
       // Under a view filter, versions kept here may still all be left out later.

@@ -4,7 +4,8 @@
  * interface (the agent's environment in, ##vso commands and the result file out).
  *
  * 1. Bulk promote: 1,000 NuGet versions over 10 packages (`Bulk.*`, version `*`, view Release,
- *    maxVersions 0) with a fixed latency per request standing in for the network. The task, a
+ *    maxVersions 0), each request answered 25 ms after it arrives (the emulator's own work counted
+ *    within those 25 ms, as the bound counts it; also, for reference, with its work on top). The task, a
  *    client that sends one PATCH per version one after another, and the round-trip bound of the
  *    minimal plan (location, feed, views and one listing page together, the batches, one read-back
  *    listing), sequential and with 4 batches in flight. Time runs from the task's first request to
@@ -136,10 +137,13 @@ const bulkFixture = (): Fixture => ({ feeds: [{ name: 'bench', project: 'Fabrika
 
 async function bulk(em: Emulator): Promise<void> {
   const total = BULK.packages * BULK.versionsEach;
-  const reset = () => {
+  // "25 ms a request": each request is answered 25 ms after it arrives, the emulator's own work
+  // within it (the bound's model); for reference, also 25 ms of latency with its work on top.
+  const reset = (onTop = false) => {
     em.reset(bulkFixture());
     em.generate({ feed: 'bench', project: 'Fabrikam', protocol: 'nuget', packages: BULK.packages, versionsEach: BULK.versionsEach, prefix: 'Bulk' });
-    em.latencyMs = latencyMs;
+    if (onTop) em.latencyMs = latencyMs;
+    else em.serviceTimeMs = latencyMs;
   };
   const batches = Math.ceil(total / BULK.batchSize);
   // The issue's bound: the location service, the feed, then the views and the first listing page
@@ -151,12 +155,13 @@ async function bulk(em: Emulator): Promise<void> {
   const parBound = (lookupRounds + Math.ceil(batches / BULK.inFlight) + 1) * latencyMs;
   const scenario = `bulk promote ${total.toLocaleString('en')} NuGet versions, ${BULK.packages} packages, ${latencyMs} ms a request`;
 
-  if (!skip.has('bulk')) for (const b of builds) {
+  const runs = skip.has('bulk') ? [] : [...builds.map((b) => ({ b, onTop: false })), { b: builds[0], onTop: true }];
+  for (const { b, onTop } of runs) {
     const spans: number[] = [];
     const requests: number[] = [];
     let problem = '';
     for (let i = 0; i < bulkRuns; i++) {
-      reset();
+      reset(onTop);
       const r = await runTask(em, { action: 'promote', feed: 'Fabrikam/bench', packageType: 'nuget', packages: 'Bulk.*', version: '*', view: 'Release', maxVersions: '0' }, false, b.entry);
       const o = outcome(r);
       if (o.status !== 'Succeeded' || o.changed !== String(total)) problem ||= `run ${o.status}, changedCount ${o.changed || '-'}: ${o.message.replace(/\s+/g, ' ').slice(0, 120)}`;
@@ -167,8 +172,8 @@ async function bulk(em: Emulator): Promise<void> {
     const most = Math.max(...requests);
     const pass = most <= 16 && span <= 1.5 * parBound;
     const spread = `${x(Math.min(...spans) / parBound)} to ${x(Math.max(...spans) / parBound)}`;
-    row(scenario, subject(b, 'task (built, spawned as the agent does)'), most, x(span / parBound),
-      problem || `first request to exit, median of ${bulkRuns} (${spread}); ${pass ? 'meets' : 'misses'} the target`);
+    row(scenario, subject(b, onTop ? `task, the emulator's own work on top of the ${latencyMs} ms` : 'task (built, spawned as the agent does)'), most, x(span / parBound),
+      problem || `first request to exit, median of ${bulkRuns} (${spread})${onTop ? '; for reference' : `; ${pass ? 'meets' : 'misses'} the target`}`);
   }
   if (!skip.has('naive')) {
     reset();
@@ -189,6 +194,7 @@ async function bulk(em: Emulator): Promise<void> {
   row(scenario, 'round-trip bound, sequential', minimal, x(seqBound / parBound), `${lookupRounds} look-up round trips + ${batches} batches + 1 read-back`);
   row(scenario, `round-trip bound, ${BULK.inFlight} batches in flight`, minimal, x(1), `= ${parBound} ms (${parBound / latencyMs} round trips); target: ≤16 requests, ≤1.5× this`);
   em.latencyMs = 0;
+  em.serviceTimeMs = 0;
 }
 
 async function big(em: Emulator): Promise<void> {

@@ -104,8 +104,14 @@ export class Emulator {
   readonly log: RequestRecord[] = [];
   /** Requests that reached the attacker listener (`urls.attacker`, 127.0.0.5), never Azure DevOps. */
   readonly attackerLog: AttackerRecord[] = [];
-  /** Network latency added to every logged request on every host (0 = none); the bench uses it. */
+  /** Network latency added to every logged request on every host (0 = none), before the emulator's own work. */
   latencyMs = 0;
+  /**
+   * A service time instead: every request without a fault is answered this long after it arrived,
+   * the emulator's own work (handling, JSON) counted within it, as a server that answers each
+   * request in that time would (the bench's "25 ms a request"). 0 = none; `reset()` clears it.
+   */
+  serviceTimeMs = 0;
   /** The most entries a listing page holds, whatever `$top` asks (a server that caps its pages); `reset()` clears it. */
   maxPageSize: number | undefined;
   /** Start-up time in milliseconds (listeners bound and data seeded). */
@@ -275,6 +281,7 @@ export class Emulator {
     this.clearLog();
     this.clearFaults();
     this.latencyMs = 0;
+    this.serviceTimeMs = 0;
     this.maxPageSize = undefined;
   }
 
@@ -344,6 +351,7 @@ export class Emulator {
     const routed = this.route(host, method, segs);
     if (routed.route) rec.route = routed.route.id;
     const { latency, shaping } = this.takeFaults(rec, raw);
+    const service = !shaping && latency === 0 ? this.serviceTimeMs : 0;
     const delay = this.latencyMs + latency;
     if (delay > 0) await this.sleep(delay);
     const f = shaping?.spec;
@@ -372,6 +380,14 @@ export class Emulator {
     if (f?.omit && reply.status === 200) reply = { ...reply, json: this.omitted(reply.json, f.omit, routed.params) };
     if (f?.headers) reply = { ...reply, headers: { ...(reply.headers ?? {}), ...f.headers } };
     rec.status = reply.status;
+    if (service > 0) {
+      // The answer's bytes are made now, so that they count within the service time too.
+      const ready = this.prepare(reply);
+      const left = service - (nowMs() - rec.at);
+      if (left > 0) await this.sleep(left);
+      this.send(res, ready);
+      return;
+    }
     this.write(res, reply, f?.stallBodyMs);
   }
 
@@ -616,7 +632,7 @@ export class Emulator {
     this.write(res, { status, json: wrapped(message, typeKey, 'Vss'), headers });
   }
 
-  private write(res: http.ServerResponse, reply: Reply, stallBodyMs?: number): void {
+  private prepare(reply: Reply): { status: number; headers: Record<string, string>; payload: Buffer | string } {
     const headers: Record<string, string> = { 'X-TFS-ProcessId': '00000000-0000-0000-0000-000000000000', ...(reply.headers ?? {}) };
     let payload: Buffer | string = '';
     if (reply.bytes) payload = reply.bytes;
@@ -625,6 +641,17 @@ export class Emulator {
       headers['Content-Type'] ??= 'application/json; charset=utf-8';
     } else if (reply.text !== undefined) payload = reply.text;
     headers['Content-Length'] = String(Buffer.byteLength(payload));
+    return { status: reply.status, headers, payload };
+  }
+
+  private send(res: http.ServerResponse, ready: { status: number; headers: Record<string, string>; payload: Buffer | string }): void {
+    if (res.destroyed) return;
+    res.writeHead(ready.status, ready.headers);
+    res.end(ready.payload);
+  }
+
+  private write(res: http.ServerResponse, reply: Reply, stallBodyMs?: number): void {
+    const { headers, payload } = this.prepare(reply);
     res.writeHead(reply.status, headers);
     if (!stallBodyMs) {
       res.end(payload);
