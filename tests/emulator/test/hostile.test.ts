@@ -255,6 +255,17 @@ describe('emulator hostile server', () => {
       assert.ok(Date.now() - t0 >= 115);
     });
 
+    it('a service time answers each request that long after it arrives, its own work within it; reset clears it', async () => {
+      em.serviceTimeMs = 60;
+      const t0 = Date.now();
+      const answers = await Promise.all([call('GET', list()), call('GET', V()), call('POST', batchUrl(), { body: promoteBatch([['Contoso.Core', '1.1.0']]) })]);
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 202]);
+      assert.ok(Date.now() - t0 >= 55, 'not before the service time');
+      assert.ok(em.versions('internal', 'nuget', 'Contoso.Core').find((v) => v.version === '1.1.0')!.views.includes('Release'));
+      em.reset();
+      assert.equal(em.serviceTimeMs, 0);
+    });
+
     it('a latency beyond the client timeout', async () => {
       em.fault({ latencyMs: 400 });
       await assert.rejects(call('GET', list(), { timeoutMs: 100 }), /timed out/);
