@@ -202,17 +202,17 @@ export async function readStates(d: ApplyDeps, refs: VersionRef[]): Promise<Map<
   bin?.prepare(names, d.listingPages || 10);
   // Each package's versions indexed once by their normal form: a read-back of thousands of
   // versions compares each version once, not once per version asked for.
-  const indexes = new Map<PackageInfo, Map<string, PackageVersionInfo>>();
+  const indexes = new Map<PackageInfo, { live: Map<string, PackageVersionInfo>; deleted: Map<string, PackageVersionInfo> }>();
   const find = (p: PackageInfo | undefined, version: string, live: boolean): PackageVersionInfo | undefined => {
     if (!p) return undefined;
     let index = indexes.get(p);
     if (!index) {
-      index = new Map();
-      for (const v of p.versions) index.set(`${v.isDeleted ? 'd' : 'l'}:${protocol.versionRule.normalize(v.version)}`, v);
+      index = { live: new Map(), deleted: new Map() };
+      for (const v of p.versions) (v.isDeleted ? index.deleted : index.live).set(protocol.versionRule.normalize(v.version), v);
       indexes.set(p, index);
     }
     const n = protocol.versionRule.normalize(version);
-    return live ? index.get(`l:${n}`) : index.get(`d:${n}`) ?? index.get(`l:${n}`);
+    return live ? index.live.get(n) : index.deleted.get(n) ?? index.live.get(n);
   };
   // Each package once (the listing pass, or one query a name), then the versions without awaiting each.
   const packagesOf = async (catalog: Catalog, wanted: VersionRef[]): Promise<Map<string, PackageInfo | undefined>> => {
