@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { organizationName, readPackageFilesWith } from './adapters';
-import type { Credential } from './azure/http';
+import { type Credential, sleepFor } from './azure/http';
 import { format } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { Inputs } from './engine/request';
@@ -192,7 +192,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     debug: (line) => {
       if (env.PACKAGE_LIFECYCLE_DEBUG) io.err(`debug: ${inline(line)}\n`);
     },
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: sleepFor,
     now: () => Date.now(),
   };
   const cwd = process.cwd();

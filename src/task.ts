@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NetworkOptions } from './azure/transport';
-import { AzureHttp, Credential, defaultRetry, secretForms } from './azure/http';
+import { AzureHttp, Credential, defaultRetry, secretForms, sleepFor } from './azure/http';
 import { relieve } from './azure/memory';
 import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';
 import { FailureError } from './engine/failures';
@@ -26,7 +26,7 @@ const platform: Platform = {
   info: (m) => void process.stdout.write(`${format(m)}\n`),
   warn: (m) => tl.warning(format(m)),
   debug: (line) => tl.debug(line),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  sleep: sleepFor,
   now: () => Date.now(),
 };
 

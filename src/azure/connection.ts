@@ -17,7 +17,7 @@ export interface ConnectionSettings {
   requestOptions?: NetworkOptions;
   timeoutMs?: number;
   retry?: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   random?: () => number;
   debug?: (line: string) => void;

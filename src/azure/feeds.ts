@@ -248,6 +248,8 @@ export class PageReader {
   private phase: 'head' | 'items' | 'done' | 'whole' = 'head';
   /** Inside the array, after a package: a `,` or the `]` comes next. */
   private afterItem = false;
+  /** After a `,`: a package comes next, not the `]`. */
+  private afterComma = false;
   /** The package being read, where the bytes so far end inside it. */
   private item: ItemScan | undefined;
   private readonly packages: PackageInfo[] = [];
@@ -298,6 +300,7 @@ export class PageReader {
           i = skipSpace(b, i);
           if (i >= b.length) throw moreNeeded;
           if (b[i] === CLOSE_ARRAY) {
+            if (this.afterComma) throw new SyntaxError('listing: a value was due after ,');
             this.phase = 'done';
             this.held = Buffer.alloc(0);
             this.length = 0;
@@ -306,9 +309,12 @@ export class PageReader {
           if (this.afterItem) {
             if (b[i] !== COMMA) throw new SyntaxError('listing: expected , or ]');
             this.afterItem = false;
+            this.afterComma = true;
             i = skipSpace(b, i + 1);
             if (i >= b.length) throw moreNeeded;
+            continue;
           }
+          this.afterComma = false;
           this.item = new ItemScan(b[i], i);
         }
         // The scan goes on where the last chunk left it: each byte is looked at once.

@@ -36,7 +36,8 @@ export interface HttpOptions {
   userAgent?: string;
   /** Sockets kept per host (keep-alive): enough for every batch in flight. */
   maxSockets?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** A pause; it may end early when `signal` aborts (the client closed). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   random?: () => number;
   debug?: (line: string) => void;
@@ -104,20 +105,21 @@ interface Raw {
 export class AzureHttp {
   private readonly transport: Transport;
   private readonly trusted = new Set<string>();
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly redactor: Redactor;
   /** Nothing is sent before this time: a 429's Retry-After applies to every request of this client. */
   private notBefore = 0;
-  /** Set by close(): nothing more is sent. */
+  /** Set by close(): nothing more is sent, and pauses under way end. */
   private closed = false;
+  private readonly stopping = new AbortController();
   /** Counts for the report and the benchmarks. */
   readonly stats = { requests: 0, retries: 0, waitedMs: 0 };
 
   constructor(private readonly options: HttpOptions) {
     this.transport = new Transport(options.requestOptions ?? {}, options.timeoutMs, options.maxSockets ?? 16, options.userAgent ?? 'PackageLifecycle');
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.sleep = options.sleep ?? sleepFor;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.redactor = new Redactor([options.credential.token]);
@@ -283,6 +285,7 @@ export class AzureHttp {
    */
   close(): void {
     this.closed = true;
+    this.stopping.abort();
     this.transport.close();
   }
 
@@ -303,6 +306,7 @@ export class AzureHttp {
         if (!(e instanceof Retry)) throw e;
         retry = e;
       }
+      if (this.closed) throw this.exhausted(method, url, n, 'the client was closed: the run is over');
       // A change whose answer was lost may have been applied: the caller reads back first.
       if (changes && retry.maybeApplied) throw fail({ kind: 'lostAnswer', method, url: withoutQuery(url), detail: retry.detail });
       const pause = this.pause(n, retry);
@@ -319,7 +323,7 @@ export class AzureHttp {
       this.stats.retries++;
       this.stats.waitedMs += pause;
       waited += pause;
-      await this.sleep(pause);
+      await this.sleep(pause, this.stopping.signal);
     }
   }
 
@@ -332,7 +336,7 @@ export class AzureHttp {
     }
     this.debug(`${method} ${withoutQuery(url)} waits ${wait} ms: the service asked to hold back`);
     this.stats.waitedMs += wait;
-    await this.sleep(wait);
+    await this.sleep(wait, this.stopping.signal);
     return wait;
   }
 
@@ -455,4 +459,18 @@ export function identityIn(message: string): string | undefined {
 /** JSON text as some servers send it, after a byte order mark. */
 function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** A real pause that ends early (resolving, its timer cleared) when `signal` aborts. */
+export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

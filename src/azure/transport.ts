@@ -62,6 +62,8 @@ export class Transport {
   private readonly agents = new Map<string, http.Agent>();
   private readonly bypass: RegExp[];
   private tlsOptions: tls.ConnectionOptions | undefined;
+  /** Requests not over yet, sent or waiting in an agent for a socket: close() ends them. */
+  private readonly live = new Set<http.ClientRequest>();
 
   constructor(
     private readonly network: NetworkOptions,
@@ -122,6 +124,7 @@ export class Transport {
         res.on('error', (e) => finish(e));
         res.on('close', () => (res.complete ? undefined : dropped()));
       });
+      this.track(req);
       req.on('error', (e) => finish(e));
       req.end(payload);
     });
@@ -154,6 +157,7 @@ export class Transport {
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
       });
+      this.track(req);
       req.on('error', (e) => {
         clearTimeout(timer);
         reject(e);
@@ -162,10 +166,17 @@ export class Transport {
     });
   }
 
-  /** Closes kept-alive sockets (a run's end). */
+  /** Ends every request not over yet (one waiting for a socket would otherwise go out later) and closes kept-alive sockets: a run's end. */
   close(): void {
+    for (const r of this.live) r.destroy(Object.assign(new Error('the client was closed'), { code: 'ECANCELED' }));
+    this.live.clear();
     for (const a of this.agents.values()) a.destroy();
     this.agents.clear();
+  }
+
+  private track(req: http.ClientRequest): void {
+    this.live.add(req);
+    req.on('close', () => this.live.delete(req));
   }
 
   private tls(): tls.ConnectionOptions {

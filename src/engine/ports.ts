@@ -91,7 +91,8 @@ export interface Platform {
   info(m: Msg): void;
   warn(m: Msg): void;
   debug(line: string): void;
-  sleep(ms: number): Promise<void>;
+  /** A pause; one given `signal` may end early, when it aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   now(): number;
 }
 

@@ -67,8 +67,9 @@ export const isUpstream = (v: PackageVersionInfo): boolean => !!v.isCachedVersio
  */
 export function selectVersions(versions: PackageVersionInfo[], matcher: VersionMatcher, rule: VersionRule, f: Filters): { matched: PackageVersionInfo[]; selected: PackageVersionInfo[] } {
   const filtered = versions.filter((v) => passes(v, rule, f));
-  const desc = [...filtered].sort((a, b) => rule.compare(b.version, a.version));
-  const matched = pick(desc, matcher, rule);
+  // `latest` is the first greatest in the feed's order, found the same way where a listing is
+  // trimmed (./select's matchedSet), so the two agree even where a comparison is not transitive.
+  const matched = matcher.kind === 'latest' ? firstGreatest(filtered, rule) : pick([...filtered].sort((a, b) => rule.compare(b.version, a.version)), matcher, rule);
   let selected = matched.slice(f.keepLatest);
   if (f.olderThanDays > 0) {
     const cutoff = f.now - f.olderThanDays * day;
@@ -93,16 +94,20 @@ function passes(v: PackageVersionInfo, rule: VersionRule, f: Filters): boolean {
 function matchedSet(versions: PackageVersionInfo[], m: VersionMatcher, rule: VersionRule, f: Filters): PackageVersionInfo[] {
   const filtered = versions.filter((v) => passes(v, rule, f));
   if (m.kind !== 'latest') return m.kind === 'all' ? filtered : pick(filtered, m, rule);
-  // The first of the greatest, as a stable sort puts it first.
+  return firstGreatest(filtered, rule);
+}
+
+/** The first of the greatest versions, in one pass (what a stable sort puts first, where the order is total). */
+function firstGreatest(versions: PackageVersionInfo[], rule: VersionRule): PackageVersionInfo[] {
   let best: PackageVersionInfo | undefined;
-  for (const v of filtered) if (!best || rule.compare(v.version, best.version) > 0) best = v;
+  for (const v of versions) if (!best || rule.compare(v.version, best.version) > 0) best = v;
   return best ? [best] : [];
 }
 
 function pick(desc: PackageVersionInfo[], m: VersionMatcher, rule: VersionRule): PackageVersionInfo[] {
   switch (m.kind) {
     case 'latest':
-      return desc.slice(0, 1);
+      return firstGreatest(desc, rule);
     case 'all':
       return desc;
     case 'exact':

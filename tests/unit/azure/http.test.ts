@@ -529,4 +529,42 @@ describe('azure http client', () => {
       }
     });
   });
+
+  describe('closing', () => {
+    it('ends a request waiting for a socket: nothing is sent after close', async () => {
+      const a = await serve('127.0.0.1', [hang]);
+      try {
+        const { c } = client({ maxSockets: 1, timeoutMs: 5000 });
+        const first = c.json({ method: 'GET', url: `${a.url}/one` }).catch((e: unknown) => e);
+        const second = c.json({ method: 'GET', url: `${a.url}/two` }).catch((e: unknown) => e);
+        while (a.seen.length < 1) await new Promise((r) => setTimeout(r, 5));
+        c.close();
+        const [x, y] = await Promise.all([first, second]);
+        assert.ok(x instanceof FailureError && y instanceof FailureError);
+        await new Promise((r) => setTimeout(r, 100));
+        assert.deepEqual(a.seen.map((q) => q.url), ['/one']);
+      } finally {
+        await a.close();
+      }
+    });
+
+    it('ends a pause under way: a read told to come back in 20 s fails at once on close', async () => {
+      const a = await serve('127.0.0.1', [json(429, {}, { 'Retry-After': '20' })]);
+      try {
+        // Real pauses: the client's own.
+        const c = new AzureHttp({ credential: { kind: 'bearer', token }, timeoutMs: 2000, retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5000, maxTotalWaitMs: 120_000 } });
+        const t0 = Date.now();
+        const read = c.json({ method: 'GET', url: a.url }).catch((e: unknown) => e);
+        while (a.seen.length < 1) await new Promise((r) => setTimeout(r, 5));
+        c.close();
+        const e = await read;
+        assert.ok(e instanceof FailureError, String(e));
+        assert.match(e.message, /closed/);
+        assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+        assert.equal(a.seen.length, 1);
+      } finally {
+        await a.close();
+      }
+    });
+  });
 });

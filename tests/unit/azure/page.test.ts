@@ -59,6 +59,18 @@ describe('azure feeds: a listing page read as it arrives gives what the whole an
     }
   });
 
+  it('a comma before the closing bracket is refused wherever the answer is cut', () => {
+    const text = '{"value":[{"id":"1","name":"a","versions":[]}, ]}';
+    for (let n = 1; n < text.length; n++) {
+      const reader = new PageReader(new Map());
+      assert.throws(() => {
+        reader.write(Buffer.from(text.slice(0, n)));
+        reader.write(Buffer.from(text.slice(n)));
+        reader.end();
+      }, SyntaxError, `cut after ${n}: ${text.slice(0, n)}`);
+    }
+  });
+
   it('a long head before the array is read whole, to the same result', () => {
     const text = JSON.stringify({ note: 'x'.repeat(200_000), value: [{ id: '1', name: 'a', versions: [] }] });
     assert.deepEqual(inChunks(1000)(text, new Map()).packages.map((p) => p.name), ['a']);

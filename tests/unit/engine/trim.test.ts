@@ -115,3 +115,17 @@ describe('engine select: a listing pass keeps what the selection could pick', ()
     assert.ok(kept.versions.some((v) => v.version === '2.0.0-beta'));
   });
 });
+
+describe('engine select: latest where versions do not order totally', () => {
+  it('a trimmed listing and the selection pick the same latest Maven version', () => {
+    const maven = protocols.maven;
+    for (const texts of [['0-beta', 'ga.10', '0'], ['0', 'alpha', 'android', '0-alpha']]) {
+      const p: PackageInfo = { id: 'x', name: 'com.fabrikam:lib', versions: texts.map((version) => ({ version, views: [] })) };
+      const s: Selector = { input: 'packages', line: 1, text: 'com.fabrikam:*', name: 'com.fabrikam:*', glob: true, version: 'latest' };
+      const m = [parseVersionSelector(s, maven.versionRule)];
+      const f: Filters = { prerelease: 'include', source: 'any', keepLatest: 0, olderThanDays: 0, now: 0 };
+      const trimmed = versionsWanted(maven, [s], m, { prerelease: 'include', source: 'any' }, false)(p);
+      assert.deepEqual(selectVersions(versionsOf(trimmed, false), m[0], maven.versionRule, f).matched, selectVersions(versionsOf(p, false), m[0], maven.versionRule, f).matched, texts.join(', '));
+    }
+  });
+});
