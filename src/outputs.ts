@@ -5,7 +5,8 @@
  * as they are made instead of holding each whole; each is also there as one string.
  */
 import { format, Msg, msg } from './engine/messages';
-import { countsLine, markdownLines, resultJsonChunks, RunOutcome, textTableLines } from './engine/report';
+import { countsLine, markdownLines, markdownSummary, resultJsonChunks, resultObjects, RunOutcome, textTable, textTableLines } from './engine/report';
+import { json } from './engine/text';
 
 /** The largest `result` variable later steps can take; beyond it, only `resultFile`. */
 export const resultVariableLimit = 32 * 1024;
@@ -43,8 +44,7 @@ export class Presented {
   }
 
   get table(): string | undefined {
-    const lines = this.tableLines();
-    return lines && [...lines].join('\n');
+    return this.outcome.noTable ? undefined : textTable(this.outcome.rows, this.outcome.show);
   }
 
   markdownLines(): Iterable<string> {
@@ -52,7 +52,7 @@ export class Presented {
   }
 
   get markdown(): string {
-    return `${[...this.markdownLines()].join('\n')}\n`;
+    return markdownSummary(this.title, this.outcome.rows, this.outcome.show, this.notes);
   }
 
   /** The result file's JSON in pieces. */
@@ -61,7 +61,7 @@ export class Presented {
   }
 
   get json(): string {
-    return [...this.jsonChunks()].join('');
+    return json(resultObjects(this.outcome.rows));
   }
 
   /** Writes the result JSON through `write`, piece by piece, noting its size on the way. */
@@ -105,18 +105,21 @@ export function present(outcome: RunOutcome, title: string, resultFile: string, 
   return new Presented(outcome, title, resultFile, say);
 }
 
-/** Lines joined (each ended by a line break) into pieces of about `size` characters: few writes, none of them big. */
-export function* inPieces(lines: Iterable<string>, size = 64 * 1024): Generator<string> {
-  let piece: string[] = [];
+/** Pieces of text gathered into writes of about `size` characters: few writes, none of them big. `end()` writes what is left. */
+export function gathering(write: (text: string) => void, size = 64 * 1024): { add(piece: string): void; end(): void } {
+  let parts: string[] = [];
   let length = 0;
-  for (const line of lines) {
-    piece.push(line);
-    length += line.length + 1;
-    if (length >= size) {
-      yield `${piece.join('\n')}\n`;
-      piece = [];
-      length = 0;
-    }
-  }
-  if (piece.length) yield `${piece.join('\n')}\n`;
+  const end = () => {
+    if (parts.length) write(parts.join(''));
+    parts = [];
+    length = 0;
+  };
+  return {
+    add(piece) {
+      parts.push(piece);
+      length += piece.length;
+      if (length >= size) end();
+    },
+    end,
+  };
 }

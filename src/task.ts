@@ -16,7 +16,7 @@ import { FailureError } from './engine/failures';
 import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
-import { inPieces, present } from './outputs';
+import { gathering, present } from './outputs';
 import { runInputs, stopped } from './wiring';
 import { organizationName, readPackageFilesWith } from './adapters';
 import { findMatch } from './files/find';
@@ -129,23 +129,13 @@ function numberVariable(name: string): number | undefined {
 }
 
 /** A file written piece by piece, the pieces gathered into writes of about 64 KB. */
-function writeFile(file: string, fill: (write: (piece: string) => void) => void): void {
+function writeFile(file: string, fill: (add: (piece: string) => void) => void): void {
   const fd = fs.openSync(file, 'w');
   try {
-    let gathered: string[] = [];
-    let length = 0;
-    const flush = () => {
-      // writeFileSync on a descriptor writes all of it, however many writes that takes.
-      if (gathered.length) fs.writeFileSync(fd, gathered.join(''));
-      gathered = [];
-      length = 0;
-    };
-    fill((piece) => {
-      gathered.push(piece);
-      length += piece.length;
-      if (length >= 64 * 1024) flush();
-    });
-    flush();
+    // writeFileSync on a descriptor writes all of it, however many writes that takes.
+    const out = gathering((text) => fs.writeFileSync(fd, text));
+    fill((piece) => out.add(piece));
+    out.end();
   } finally {
     fs.closeSync(fd);
   }
@@ -190,9 +180,11 @@ async function main(): Promise<void> {
   // Every run that reached the feed ends with the table, empty or not.
   const table = out.tableLines();
   if (table) {
-    process.stdout.write('\n');
-    for (const piece of inPieces(table)) process.stdout.write(piece);
-    process.stdout.write(`\n${out.counts}\n\n`);
+    const log = gathering((text) => process.stdout.write(text));
+    log.add('\n');
+    for (const line of table) log.add(`${line}\n`);
+    log.add(`\n${out.counts}\n\n`);
+    log.end();
   }
   const summary = path.join(temp, `package-lifecycle-${stamp}.md`);
   writeFile(summary, (write) => {

@@ -16,8 +16,7 @@ import { msg } from './engine/messages';
 import type { FilesPort, Platform, Ports } from './engine/ports';
 import type { RunOutcome } from './engine/report';
 import { Inputs, parseRequest, Request } from './engine/request';
-import { run } from './engine/run';
-import { isPlainFileName } from './engine/run';
+import { isPlainFileName, run } from './engine/run';
 
 export interface Settings {
   collectionUrl: string;

@@ -168,8 +168,8 @@ export class FeedsClient implements FeedsPort {
     return guard(async () => {
       if (protocol.clientPath === null) return this.connection.collectionUrl;
       const base = await this.connection.areaUrl(protocol.areaId);
-      const project = feed.project ? `${encodeURIComponent(feed.project.name)}/` : '';
-      return `${base}${project}_packaging/${encodeURIComponent(feed.name)}/${protocol.clientPath}`;
+      const project = feed.project ? `${segment(feed.project.name, 'project')}/` : '';
+      return `${base}${project}_packaging/${segment(feed.name, 'feed')}/${protocol.clientPath}`;
     });
   }
 }

@@ -373,28 +373,22 @@ export class AzureHttp {
   }
 
   private statusFailure(method: string, url: string, raw: Raw) {
-    const { message } = this.serverText(raw);
+    const message = this.detailOf(raw);
     return fail(failureForStatus(raw.status, method, url, message, raw.status === 403 ? identityIn(message) : undefined));
   }
 
   /** The server's message (JSON `message`, OAuth `error_description`, else the text), credentials removed, cut short. */
-  private serverText(raw: Raw): { message: string; typeKey?: string } {
+  private detailOf(raw: Raw): string {
     const text = withoutBom(raw.body.toString('utf8'));
     let message = text;
-    let typeKey: string | undefined;
     try {
-      const parsed = JSON.parse(text) as { message?: unknown; typeKey?: unknown; error_description?: unknown; error?: unknown };
+      const parsed = JSON.parse(text) as { message?: unknown; error_description?: unknown; error?: unknown };
       const m = parsed.message ?? parsed.error_description ?? parsed.error;
       message = typeof m === 'string' ? m : '';
-      typeKey = typeof parsed.typeKey === 'string' ? parsed.typeKey : undefined;
     } catch {
       // Not JSON: the text itself, shortened below.
     }
-    return { message: cut(this.redact(message.trim())), typeKey };
-  }
-
-  private detailOf(raw: Raw): string {
-    return this.serverText(raw).message;
+    return cut(this.redact(message.trim()));
   }
 
   private networkDetail(e: unknown): string {

@@ -162,8 +162,8 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
  * listing pass or the exact names' queries, and the views. A failure is seen where it is awaited.
  */
 function startReads(feeds: FeedsPort, at: FeedLocation, protocol: Protocol, def: AnyChange | ReadingAction, req: Request, matchers: VersionMatcher[], needViews: boolean): { catalog: Catalog; views: Promise<FeedView[]> } {
-  const catalog = new Catalog(feeds, at, protocol, def.fromRecycleBin);
-  catalog.prepare(req.selectors, undefined, versionsWanted(protocol, req.selectors, matchers, req, def.fromRecycleBin));
+  const catalog = new Catalog(feeds, at, protocol, def.fromRecycleBin, versionsWanted(protocol, req.selectors, matchers, req, def.fromRecycleBin));
+  catalog.prepare(req.selectors);
   // Not where a selector may wait for a version: the names after it would be read before the wait.
   if (req.waitSeconds === 0) catalog.prefetch(req.selectors);
   const views = needViews ? feeds.listViews(at) : Promise.resolve([] as FeedView[]);

@@ -172,8 +172,6 @@ export function stateOf(v: PackageVersionInfo, protocol: Protocol, inRecycleBin:
  */
 export class Catalog {
   private wanted: { names: Set<string>; globs: ((name: string) => boolean)[] } | undefined;
-  /** What a full pass keeps of each package it keeps (./select's `versionsWanted`). */
-  private trim: ((p: PackageInfo) => PackageInfo) | undefined;
   private pass: Promise<Map<string, PackageInfo>> | undefined;
   private readonly queried = new Map<string, Promise<PackageInfo | undefined>>();
   /** Pages the last full pass read: what a read-back through the listing costs. */
@@ -184,14 +182,15 @@ export class Catalog {
     private readonly at: FeedLocation,
     private readonly protocol: Protocol,
     readonly recycleBin: boolean,
+    /** What a full pass keeps of each package it keeps (`versionsWanted`); all of it by default. */
+    private readonly trim?: (p: PackageInfo) => PackageInfo,
   ) {}
 
   /**
    * Reads the listing once for these selectors, when that is cheaper than one query per name: for
    * globs, and for more names than the listing has pages (`pages`, where a pass already told).
    */
-  prepare(selectors: { name: string; glob: boolean }[], pages = 10, trim?: (p: PackageInfo) => PackageInfo): void {
-    this.trim = trim;
+  prepare(selectors: { name: string; glob: boolean }[], pages = 10): void {
     if (!selectors.some((s) => s.glob) && selectors.length <= pages) return;
     const names = new Set(selectors.filter((s) => !s.glob).map((s) => this.protocol.normalizeName(s.name)));
     const globs = selectors.filter((s) => s.glob).map((s) => nameGlob(this.protocol, s.name));

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { Row } from '../../../src/engine/plan';
 import { countsLine, markdownSummary, resultObjects, RunOutcome, textTable } from '../../../src/engine/report';
 import { json } from '../../../src/engine/text';
-import { inPieces, present } from '../../../src/outputs';
+import { gathering, present } from '../../../src/outputs';
 
 const row = (p: string, v: string, outcome: Row['outcome'] = 'changed', deprecated: string | null = null): Row => ({
   package: p, version: v, outcome, published: '2026-03-04T05:06:07.000Z', source: 'local',
@@ -42,8 +42,16 @@ describe('engine report: written in pieces', () => {
 
   it('the pieces make exactly the whole table, summary and result JSON', () => {
     const out = present(outcome, 'title', 'result.json');
-    assert.equal([...inPieces(out.tableLines()!, 1000)].join(''), `${textTable(rows, false)}\n`);
-    assert.equal([...inPieces(out.markdownLines(), 1000)].join(''), out.markdown);
+    const gathered = (lines: Iterable<string>) => {
+      const writes: string[] = [];
+      const g = gathering((t) => writes.push(t), 1000);
+      for (const line of lines) g.add(`${line}\n`);
+      g.end();
+      assert.ok(writes.length > 10 && writes.every((w) => w.length < 2000), 'gathered into several writes of about the size asked');
+      return writes.join('');
+    };
+    assert.equal(gathered(out.tableLines()!), `${textTable(rows, false)}\n`);
+    assert.equal(gathered(out.markdownLines()), out.markdown);
     assert.equal([...out.jsonChunks()].join(''), json(resultObjects(rows)));
     const written: string[] = [];
     out.writeJson((p) => written.push(p));
