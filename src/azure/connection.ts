@@ -97,9 +97,10 @@ export class Connection {
   /**
    * The location service's answer for one area, through our own client and its retries: one GET of
    * every area, at the api-version Azure DevOps Services' route table names for it, answers every
-   * later look-up of the run. A server that refuses that api-version is asked as
-   * azure-devops-node-api asks: the route table (`OPTIONS _apis/Location`), then the list at the
-   * api-version negotiated from it; a server without the list is asked area by area. An area the
+   * later look-up of the run. A server that refuses that call (an api-version it does not serve,
+   * most often) is asked as azure-devops-node-api asks: the route table (`OPTIONS _apis/Location`),
+   * then the list at the api-version negotiated from it; a server without the list (404, or a
+   * refusal again) is asked area by area. An area the
    * list lacks, or a 404 for it, is "no such area"; a sign-in page is an authentication failure.
    */
   private async resourceArea(areaId: string): Promise<{ locationUrl?: unknown } | undefined> {
