@@ -4,7 +4,8 @@ import { badInput } from './engine/failures';
 import { Msg, msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import type { Request, Selector } from './engine/request';
-import { FindMatchFn, findPackageFiles, readPackageFileAt } from './files/find';
+import { stateKey } from './engine/apply';
+import { FindMatchFn, findPackageFiles, readPackageFileAt, splitNegation } from './files/find';
 
 /** How package file lines are matched to files (both adapters pass files/find's findMatch; tests pass others). */
 export type { FindMatchFn };
@@ -18,16 +19,20 @@ export function readPackageFilesWith(match: FindMatchFn, root: string, platform:
     const selectors: Selector[] = [];
     const warnings: Msg[] = [...request.warnings];
     const seen = new Set<string>();
-    // `!` lines take files out of what every other line finds, as the agent's own matching does.
-    const exclusions = request.packageFiles.filter((l) => l.pattern.startsWith('!')).map((l) => l.pattern);
+    const noMatch = (line: number, pattern: string) => {
+      const problem = msg('PackageFilesNoMatch', line, pattern);
+      if (request.failOnNoMatch) throw badInput(problem);
+      platform.warn(problem);
+      warnings.push(problem);
+    };
+    // `!` lines (an odd number of them) take files out of what every other line finds, as the agent's own matching does.
+    const excludes = (l: { pattern: string }) => splitNegation(l.pattern).exclude;
+    const exclusions = request.packageFiles.filter(excludes).map((l) => l.pattern);
     for (const { line, pattern } of request.packageFiles) {
-      if (pattern.startsWith('!')) continue;
+      if (excludes({ pattern })) continue;
       const found = findPackageFiles([pattern, ...exclusions], root, match);
       if (!found.files.length) {
-        const problem = msg('PackageFilesNoMatch', line, pattern);
-        if (request.failOnNoMatch) throw badInput(problem);
-        platform.warn(problem);
-        warnings.push(problem);
+        noMatch(line, pattern);
         continue;
       }
       for (const file of found.files) {
@@ -36,20 +41,15 @@ export function readPackageFilesWith(match: FindMatchFn, root: string, platform:
         if (read.kind === 'error') throw badInput(msg('PackageFileUnreadable', file, read.reason));
         if (read.protocol !== request.protocol.key) throw badInput(msg('PackageFileWrongType', file, read.protocol, request.protocol.key));
         platform.info(msg('PackageFileRead', path.basename(file), read.name, read.version));
-        const key = `${request.protocol.normalizeName(read.name)}@${request.protocol.versionRule.normalize(read.version)}`;
+        const key = stateKey(request.protocol, read.name, read.version);
         if (seen.has(key)) continue;
         seen.add(key);
         selectors.push({ input: 'packageFiles', line, text: path.basename(file), name: read.name, glob: false, version: read.version });
       }
     }
     // Files that were all symbol packages leave nothing to select: that too matches nothing.
-    const first = request.packageFiles.find((l) => !l.pattern.startsWith('!'));
-    if (!selectors.length && first && !warnings.length) {
-      const problem = msg('PackageFilesNoMatch', first.line, first.pattern);
-      if (request.failOnNoMatch) throw badInput(problem);
-      platform.warn(problem);
-      warnings.push(problem);
-    }
+    const first = request.packageFiles.find((l) => !excludes(l));
+    if (!selectors.length && first && !warnings.length) noMatch(first.line, first.pattern);
     return { ...request, selectors, warnings };
   };
 }

@@ -16,6 +16,7 @@ import { FailureError } from './engine/failures';
 import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
+import { inline } from './engine/text';
 import { gathering, present } from './outputs';
 import { runInputs, stopped } from './wiring';
 import { organizationName, readPackageFilesWith } from './adapters';
@@ -25,7 +26,7 @@ const platform: Platform = {
   // Straight to stdout: setting up the global console costs milliseconds, on the way to the first batch.
   info: (m) => void process.stdout.write(`${format(m)}\n`),
   warn: (m) => tl.warning(format(m)),
-  debug: (line) => tl.debug(line),
+  debug: (line) => tl.debug(inline(line)),
   sleep: sleepFor,
   now: () => Date.now(),
 };

@@ -32,8 +32,6 @@ export type Failure =
   /** Anything else: a defect of ours. */
   | { kind: 'bug'; detail: string };
 
-export type FailureKind = Failure['kind'];
-
 export class FailureError extends Error {
   constructor(readonly failure: Failure) {
     super(describeFailure(failure));

@@ -71,7 +71,6 @@ export class Redactor {
  * registers its token when it is made; the adapters need not remember to.
  */
 const registered = new Redactor();
-let any = false;
 
 /** Shortest secret removed from all output: shorter ones would blank ordinary words. */
 const minimumOutputSecret = 6;
@@ -79,7 +78,6 @@ const minimumOutputSecret = 6;
 export function hideSecret(token: string): void {
   if (!token || token.length < minimumOutputSecret) return;
   registered.add(token);
-  any = true;
   remembered.clear();
 }
 
@@ -96,7 +94,8 @@ const rememberLongest = 256;
  * Data keeps the words after `Basic` and `Bearer`: server text had those removed where it came in.
  */
 export function hideSecrets(text: string): string {
-  if (!any || text.length < registered.shortestText) return text;
+  // Text shorter than every secret (all text, while none is registered) holds none.
+  if (text.length < registered.shortestText) return text;
   // Only short text is remembered: names, versions, views; long server text would pin memory.
   if (text.length > rememberLongest) return registered.redact(text, false);
   let out = remembered.get(text);

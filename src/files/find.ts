@@ -30,7 +30,7 @@ const matchOptions = (): minimatch.IOptions => ({
 });
 
 /** Leading `!`s: an odd count excludes; the rest of the line. As task-lib's findMatch reads them. */
-function splitNegation(line: string): { exclude: boolean; pattern: string } {
+export function splitNegation(line: string): { exclude: boolean; pattern: string } {
   let n = 0;
   while (line.charAt(n) === '!') n++;
   return { exclude: n % 2 === 1, pattern: line.slice(n) };

@@ -8,8 +8,8 @@ import { parseXml, XmlElement } from '@rgrove/parse-xml';
 import { unzipSync } from 'fflate';
 import * as semver from 'semver';
 import { parse as parseToml } from 'smol-toml';
-import { nugetRule } from '../versions/nuget';
-import { pep440Rule } from '../versions/pep440';
+import { pep503 } from '../protocols/names';
+import { cargoRule, nugetRule, pep440Rule } from '../versions';
 import { ArchiveError, readTarGz } from './tar';
 
 export type PackageFileProtocol = 'nuget' | 'npm' | 'pypi' | 'maven' | 'cargo';
@@ -267,11 +267,6 @@ function headers(content: string): Map<string, string> {
   return out;
 }
 
-/** PEP 503: runs of `-`, `_` and `.` become one `-`, all lower case. */
-export function normalizePypiName(name: string): string {
-  return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
-
 function pypiMetadata(bytes: Uint8Array, what: 'METADATA' | 'PKG-INFO'): Found {
   const h = headers(text(bytes, what));
   const name = h.get('name');
@@ -279,7 +274,7 @@ function pypiMetadata(bytes: Uint8Array, what: 'METADATA' | 'PKG-INFO'): Found {
   if (!name) fail(`its ${what} has no Name`);
   if (!version) fail(`its ${what} has no Version`);
   if (!pep440Rule.isValid(version!)) fail(`its ${what} version "${version}" is not a PEP 440 version`);
-  return { protocol: 'pypi', name: normalizePypiName(name!), version: pep440Rule.normalize(version!) };
+  return { protocol: 'pypi', name: pep503(name!), version: pep440Rule.normalize(version!) };
 }
 
 function cargoToml(bytes: Uint8Array): Found {
@@ -298,7 +293,7 @@ function cargoToml(bytes: Uint8Array): Found {
     fail('its Cargo.toml takes its version from a workspace, which a published crate cannot');
   }
   if (typeof version !== 'string' || version === '') fail('its Cargo.toml has no package version');
-  if (!semver.valid(version as string)) fail(`its Cargo.toml version "${version}" is not a SemVer version`);
+  if (!cargoRule.isValid(version as string)) fail(`its Cargo.toml version "${version}" is not a SemVer version`);
   return { protocol: 'cargo', name: name as string, version: version as string };
 }
 

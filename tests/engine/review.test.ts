@@ -69,6 +69,18 @@ describe('engine review: package files and text', function () {
     assert.deepEqual(r.rows.map((x) => x.package), ['Contoso.Core']);
   });
 
+  it("'!!' is no exclusion, as in the agent's matching: the line includes, and is held to finding something", async () => {
+    const dir = runFolder('pkgfiles');
+    makeNupkg(dir, 'Contoso.Core', '1.1.0');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    makeNupkg(path.join(dir, 'sub'), 'Contoso.Web', '1.0.0');
+    const r = await run(h.emu, { action: 'show', feed, packageFiles: '**/*.nupkg\n!!sub/**', failOnNoMatch: 'false' }, { workDir: dir });
+    assert.equal(r.result?.status, 'Succeeded', r.warnings.join('\n'));
+    assert.deepEqual(r.rows.map((x) => x.package).sort(), ['Contoso.Core', 'Contoso.Web']);
+    const none = await run(h.emu, { action: 'show', feed, packageFiles: '**/*.nupkg\n!!nothing/**', failOnNoMatch: 'false' }, { workDir: dir });
+    assert.ok(none.warnings.some((w) => /line 2 \('!!nothing\/\*\*'\): no file matches/.test(w)), none.warnings.join('\n'));
+  });
+
   it('with failOnNoMatch false, a packageFiles line that finds nothing is a warning: SucceededWithIssues', async () => {
     const dir = runFolder('pkgfiles');
     makeNupkg(dir, 'Contoso.Core', '1.1.0');

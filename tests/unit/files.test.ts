@@ -172,6 +172,8 @@ describe('package files', () => {
       assertError(readFile(makeCrate(dir, 'w', '1.0.0', { cargoToml: ws })), /workspace/);
       assertError(readFile(makeCrate(dir, 'b', '1.0.0', { cargoToml: '[package\nname=' })), /not valid TOML/);
       assertError(readFile(makeCrate(dir, 'n', '1.0.0', { cargoToml: cargoTomlText('n', '1.0.0').replace('[package]', '[lib]') })), /no \[package\]/);
+      // Cargo's own rule, not npm's looser one: no leading v, no spaces.
+      assertError(readFile(makeCrate(dir, 'v', '1.0.0', { cargoToml: cargoTomlText('v', 'v1.2.3') })), /not a SemVer version/);
     });
 
     it('Maven: groupId:artifactId and version', () => {
