@@ -15,6 +15,9 @@
  */
 
 /** The Azure DevOps resource (its well-known application id) with the client-credentials suffix. */
+import { FailureError } from '../engine/failures';
+import { hideSecret, Redactor } from '../engine/secrets';
+
 export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The authority Microsoft's own Azure Artifacts tasks use for this exchange (public cloud). */
@@ -106,14 +109,12 @@ function checkSettings(s: WifSettings): { oidcUrl: string; entraUrl: string } {
   return { oidcUrl, entraUrl: entraTokenUrl(s.authorityHost, s.tenantId) };
 }
 
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  return out;
-}
-
-/** What a failed transport call said, as text: its message and, when it carries one, the answer body. */
+/** What a failed transport call said, as text: its message and, when it carries one, the answer's status and body. */
 function describe(e: unknown): { text: string; status?: number } {
+  if (e instanceof FailureError) {
+    const f = e.failure;
+    return { text: e.message, status: 'status' in f && typeof f.status === 'number' ? f.status : undefined };
+  }
   if (!(e instanceof Error)) return { text: String(e) };
   const x = e as Error & { status?: unknown; statusCode?: unknown; body?: unknown };
   const status = typeof x.status === 'number' ? x.status : typeof x.statusCode === 'number' ? x.statusCode : undefined;
@@ -137,20 +138,24 @@ const AADSTS_HINTS: Record<string, string> = {
  */
 export async function workloadIdentityToken(t: FormTransport & JsonPoster, s: WifSettings): Promise<string> {
   const { oidcUrl, entraUrl } = checkSettings(s);
-  const secrets = [s.systemAccessToken];
+  // Server text in the failures below loses every credential of the exchange, in every form.
+  const secrets = new Redactor([s.systemAccessToken]);
 
   let oidcAnswer: unknown;
   try {
     oidcAnswer = await t.postJson(oidcUrl, { Authorization: `Bearer ${s.systemAccessToken}` }, {});
   } catch (e) {
     const d = describe(e);
-    throw new WifError('oidc', `The pipeline's OIDC token for service connection ${s.serviceConnectionId} could not be had: ${redact(d.text, secrets)}`, undefined, d.status);
+    throw new WifError('oidc', `The pipeline's OIDC token for service connection ${s.serviceConnectionId} could not be had: ${secrets.redact(d.text)}`, undefined, d.status);
   }
   const oidcToken = (oidcAnswer as { oidcToken?: unknown } | null)?.oidcToken;
   if (typeof oidcToken !== 'string' || !oidcToken) {
     throw new WifError('oidc', `The OIDC token request for service connection ${s.serviceConnectionId} answered without a token.`);
   }
-  secrets.push(oidcToken);
+  // It travels in a form, where the HTTP client does not see a credential: registered here, for
+  // these failures and for everything written out.
+  secrets.add(oidcToken);
+  hideSecret(oidcToken);
 
   let entraAnswer: unknown;
   try {
@@ -163,7 +168,7 @@ export async function workloadIdentityToken(t: FormTransport & JsonPoster, s: Wi
     });
   } catch (e) {
     const d = describe(e);
-    const text = redact(d.text, secrets);
+    const text = secrets.redact(d.text);
     const code = /AADSTS(\d+)/.exec(text)?.[1];
     const hint = code && AADSTS_HINTS[code] ? ` (${AADSTS_HINTS[code]})` : '';
     throw new WifError('entra', `Entra ID refused the workload identity exchange for service connection ${s.serviceConnectionId}${hint}: ${text}`, code ? `AADSTS${code}` : undefined, d.status);
