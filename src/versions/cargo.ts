@@ -6,6 +6,7 @@
  * is the one switch for pre-releases. Each comparator keeps its own rules.
  */
 import { VersionRule, VersionSelectorError } from './types';
+import { memo } from './memo';
 import { validFirst } from './order';
 
 interface Version {
@@ -87,7 +88,10 @@ class Reader {
   }
 }
 
-function parseVersion(text: string): Version | null {
+/** Each text parsed once: sorting compares the same versions many times. */
+const parseVersion = memo(parseVersionText);
+
+function parseVersionText(text: string): Version | null {
   try {
     const r = new Reader(text);
     const major = r.number();

@@ -5,6 +5,7 @@
  * trimmed). Ranges in Maven's interval notation, unions of intervals, and `1.4.*` wildcards.
  */
 import { VersionRule, VersionSelectorError } from './types';
+import { memo } from './memo';
 import { validFirst } from './order';
 
 type Item =
@@ -259,7 +260,8 @@ function isValid(v: string): boolean {
   return VALID_RE.test(v);
 }
 
-const compare = validFirst((v) => (isValid(v) ? parseItems(v) : null), compareLists);
+// Each text parsed once: sorting compares the same versions many times.
+const compare = validFirst(memo((v) => (isValid(v) ? parseItems(v) : null)), compareLists);
 
 type Predicate = (v: string) => boolean;
 

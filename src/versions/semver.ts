@@ -5,32 +5,31 @@
  * here. Cargo's requirements are in cargo.ts.
  */
 import * as semver from 'semver';
+import { memo } from './memo';
+import { validFirst } from './order';
 import { VersionRule, VersionSelectorError } from './types';
 
 const RANGE_OPTIONS = { includePrerelease: true } as const;
 
-/** Strict SemVer 2: no `v` or `=` prefix, no spaces, no leading zeros. */
-function isValid(v: string): boolean {
+/** Strict SemVer 2 (no `v` or `=` prefix, no spaces, no leading zeros), each text parsed once; null when invalid. */
+const parsed = memo((v: string): semver.SemVer | null => {
   const p = semver.parse(v);
-  if (!p) return false;
-  return v === p.version + (p.build.length > 0 ? `+${p.build.join('.')}` : '');
+  return p && v === p.version + (p.build.length > 0 ? `+${p.build.join('.')}` : '') ? p : null;
+});
+
+function isValid(v: string): boolean {
+  return parsed(v) !== null;
 }
 
-function compare(a: string, b: string): number {
-  const va = isValid(a);
-  const vb = isValid(b);
-  if (va && vb) return semver.compare(a, b); // build metadata plays no part
-  if (va) return 1;
-  if (vb) return -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+// Build metadata plays no part.
+const compare = validFirst(parsed, (a, b) => a.compare(b));
 
 function normalize(v: string): string {
-  return isValid(v) ? semver.parse(v)!.version : v;
+  return parsed(v)?.version ?? v;
 }
 
 function isPrerelease(v: string): boolean {
-  return isValid(v) && semver.parse(v)!.prerelease.length > 0;
+  return (parsed(v)?.prerelease.length ?? 0) > 0;
 }
 
 /** Characters that only a range would contain. */
