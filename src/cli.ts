@@ -10,7 +10,7 @@ import { organizationName, readPackageFilesWith } from './adapters';
 import { type Credential, sleepFor } from './azure/http';
 import { format } from './engine/messages';
 import type { Platform } from './engine/ports';
-import { Inputs } from './engine/request';
+import { actions, Inputs } from './engine/request';
 import { inline } from './engine/text';
 import { findMatch } from './files/find';
 import { present } from './outputs';
@@ -18,10 +18,8 @@ import { runInputs } from './wiring';
 
 declare const PACKAGE_VERSION: string | undefined;
 
-const actionNames: Record<string, string> = {
-  promote: 'promote', unlist: 'unlist', relist: 'relist', deprecate: 'deprecate', undeprecate: 'undeprecate', delete: 'delete',
-  restore: 'restore', 'permanent-delete': 'permanentDelete', permanentdelete: 'permanentDelete', download: 'download', show: 'show',
-};
+/** Each action by its kebab-case name and by its name in lower case (`permanent-delete`, `permanentdelete`). */
+const actionNames: Record<string, string> = Object.fromEntries(actions.flatMap((a) => [[a.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), a], [a.toLowerCase(), a]]));
 
 /** Flags that carry a task input, and the input. */
 const inputFlags = {
@@ -117,7 +115,6 @@ export function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed | 'help' |
     if (typeof v === 'string') inputs[input] = v;
   }
   if (!inputs.feed) throw new UsageError('--feed is required');
-  inputs.downloadDirectory ??= process.cwd();
   if (values['dry-run']) inputs.dryRun = 'true';
   if (values['allow-no-match']) inputs.failOnNoMatch = 'false';
   inputs.packages = selectors.join('\n');
@@ -182,13 +179,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     io.err('package-lifecycle: the token is empty\n');
     return 2;
   }
-  // Every message passes the one place that makes text safe, which also removes the token.
-  const say = format;
+  // Every message passes the one place that makes text safe (format), which also removes the token.
   const platform: Platform = {
     info: (m) => {
-      if (!p.quiet) io.err(`${say(m)}\n`);
+      if (!p.quiet) io.err(`${format(m)}\n`);
     },
-    warn: (m) => io.err(`warning: ${say(m)}\n`),
+    warn: (m) => io.err(`warning: ${format(m)}\n`),
     debug: (line) => {
       if (env.PACKAGE_LIFECYCLE_DEBUG) io.err(`debug: ${inline(line)}\n`);
     },
@@ -208,7 +204,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     workingDirectory: cwd,
     packageFiles: readPackageFilesWith(findMatch, cwd, platform),
   });
-  const out = present(ran.outcome, '', path.join(cwd, 'result.json'), say);
+  const out = present(ran.outcome, '', path.join(cwd, 'result.json'));
   if (p.json) io.out(`${out.json}\n`);
   else if (out.table !== undefined) io.out(`${out.table}\n\n${out.counts}\n`);
   for (const e of out.errors) io.err(`error: ${e}\n`);
