@@ -7,9 +7,6 @@ import type { Request, Selector } from './engine/request';
 import { stateKey } from './engine/apply';
 import { FindMatchFn, findPackageFiles, readPackageFileAt, splitNegation } from './files/find';
 
-/** How package file lines are matched to files (both adapters pass files/find's findMatch; tests pass others). */
-export type { FindMatchFn };
-
 /**
  * Reads `packageFiles` into exact selectors, one per file: name and version from inside the file.
  * Any unreadable, foreign or mistyped file stops the run before anything is sent.

@@ -6,13 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { organizationName, readPackageFilesWith } from './adapters';
 import { type Credential, sleepFor } from './azure/http';
 import { format } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { actions, Inputs } from './engine/request';
 import { inline } from './engine/text';
-import { findMatch } from './files/find';
 import { present } from './outputs';
 import { runInputs } from './wiring';
 
@@ -200,9 +198,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     timeoutMs: 60_000,
     platform,
     project: p.project ? { name: p.project } : undefined,
-    organization: organizationName(p.org),
     workingDirectory: cwd,
-    packageFiles: readPackageFilesWith(findMatch, cwd, platform),
   });
   const out = present(ran.outcome, '', path.join(cwd, 'result.json'));
   if (p.json) io.out(`${out.json}\n`);

@@ -19,8 +19,6 @@ import { inputNames, Inputs } from './engine/request';
 import { inline } from './engine/text';
 import { gathering, present } from './outputs';
 import { runInputs, stopped } from './wiring';
-import { organizationName, readPackageFilesWith } from './adapters';
-import { findMatch } from './files/find';
 
 const platform: Platform = {
   // Straight to stdout: setting up the global console costs milliseconds, on the way to the first batch.
@@ -161,9 +159,7 @@ async function main(): Promise<void> {
       timeoutMs,
       platform,
       project: t.own ? { id: tl.getVariable('System.TeamProjectId'), name: tl.getVariable('System.TeamProject') } : undefined,
-      organization: organizationName(t.collectionUrl),
       workingDirectory,
-      packageFiles: readPackageFilesWith(findMatch, workingDirectory, platform),
     });
     outcome = ran.outcome;
     if (ran.request) title = format(msg('SummaryTitle', ran.request.action, ran.request.protocol.displayName, ran.request.feed.text, ran.request.dryRun ? format(msg('DryRunTag')) : ''));

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { organizationName, readPackageFilesWith } from './adapters';
 import type { NetworkOptions } from './azure/transport';
 import { Connection } from './azure/connection';
 import { FeedsClient } from './azure/feeds';
@@ -15,6 +16,7 @@ import { explain } from './engine/explain';
 import { msg } from './engine/messages';
 import type { FilesPort, Platform, Ports } from './engine/ports';
 import type { RunOutcome } from './engine/report';
+import { findMatch } from './files/find';
 import { Inputs, parseRequest, Request } from './engine/request';
 import { isPlainFileName, run } from './engine/run';
 
@@ -28,12 +30,12 @@ export interface Settings {
   retry?: RetryPolicy;
   /** The pipeline's project, for a bare feed name and the 403 advice. */
   project?: { id?: string; name?: string };
+  /** For messages; by default the name the collection URL shows. */
   organization?: string;
   /** Where downloads go when `downloadDirectory` is empty, and what `packageFiles` are relative to. */
   workingDirectory: string;
-  /** Reads `packageFiles` lines into `packages` selectors (adapter side: it reads files). */
+  /** Reads `packageFiles` lines into `packages` selectors; by default this machine's files, matched as the agent matches. */
   packageFiles?: (request: Request) => Promise<Request>;
-  files?: FilesPort;
 }
 
 export function buildPorts(s: Settings): Ports {
@@ -48,7 +50,7 @@ export function buildPorts(s: Settings): Ports {
     now: s.platform.now,
     debug: s.platform.debug,
   });
-  return { feeds: new FeedsClient(connection), files: s.files ?? nodeFiles, platform: s.platform };
+  return { feeds: new FeedsClient(connection), files: nodeFiles, platform: s.platform };
 }
 
 export interface Ran {
@@ -71,8 +73,7 @@ export async function runInputs(inputs: Inputs, s: Settings): Promise<Ran> {
   }
   if (request.packageFiles.length) {
     try {
-      if (!s.packageFiles) throw badInput(msg('PackageFilesNotForType', request.protocol.displayName));
-      request = await s.packageFiles(request);
+      request = await (s.packageFiles ?? readPackageFilesWith(findMatch, s.workingDirectory, s.platform))(request);
     } catch (e) {
       // A problem with the files is a failed run, not a usage error: the request itself was valid.
       return { request, outcome: fail(e), stage: 'files' };
@@ -80,7 +81,7 @@ export async function runInputs(inputs: Inputs, s: Settings): Promise<Ran> {
   }
   const ports = buildPorts(s);
   try {
-    return { request, outcome: await run(request, { ports, project: s.project, organization: s.organization }), stage: 'run' };
+    return { request, outcome: await run(request, { ports, project: s.project, organization: s.organization ?? organizationName(s.collectionUrl) }), stage: 'run' };
   } finally {
     // Kept-alive connections would hold the process open until the server closes them.
     ports.feeds.close();
