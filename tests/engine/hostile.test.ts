@@ -64,14 +64,34 @@ describe('engine hostile: crafted text from the feed is data', function () {
     assert.ok(r.rows.every((x) => x.after?.views.includes(CRAFTED.pipe)));
   });
 
+  it('dry-runs a promotion of a crafted version', async () => {
+    const r = await run(h.emu, { action: 'promote', feed: hostile, packages: 'Hostile.Versions', version: CRAFTED_VERSIONS[0], view: 'Release', dryRun: 'true' });
+    assert.equal(r.result?.status, 'Succeeded', r.stdout);
+    assert.deepEqual(outcomes(r), [`Hostile.Versions@${CRAFTED_VERSIONS[0]}:planned`]);
+    assert.equal(changing(h.emu.log).length, 0);
+  });
+
   it('promotes packages named by crafted strings one by one, each request under the organization', async () => {
+    const promoted: string[] = [];
     for (const [k, s] of Object.entries(CRAFTED)) {
-      if (k === 'long') continue;
       h.emu.clearLog();
-      const r = await run(h.emu, { action: 'promote', feed: hostile, packages: 'Hostile.Versions', version: CRAFTED_VERSIONS[0], view: 'Release', dryRun: 'true' });
-      assert.equal(r.result?.status, 'Succeeded', `${k}: ${r.stdout}`);
-      void s;
+      const r = await run(h.emu, { action: 'promote', feed: hostile, packages: s, version: '1.0.0', view: 'Release' });
+      for (const x of h.emu.log) {
+        assert.ok(x.path.startsWith('/fabrikam/'), `${k}: ${x.path}`);
+        assert.ok(!/\/\.\.?(\/|$)/.test(x.path), `${k}: path syntax in ${x.path}`);
+      }
+      if (r.result?.status !== 'Succeeded') {
+        // A name the selector grammar refuses, or one a line cannot hold, is never sent.
+        assert.equal(changing(h.emu.log).length, 0, `${k}: ${r.result?.message}`);
+        continue;
+      }
+      promoted.push(k);
+      assert.deepEqual(outcomes(r), [`${s}@1.0.0:changed`], k);
+      const sent = changing(h.emu.log).map((x) => decodeURIComponent(x.path.split('/').at(-3)!));
+      assert.deepEqual(sent, [s], `${k}: the name is one path segment`);
+      assert.ok(h.emu.versions('hostile', 'nuget', s)[0].views.includes('Release'), k);
     }
+    assert.ok(promoted.length > 0, 'no crafted name was promoted: the requests were never built');
   });
 
   it('dry-runs a delete of every crafted name: planned rows, nothing sent, safe output', async () => {
@@ -132,7 +152,7 @@ describe('engine hostile: crafted error bodies and input', function () {
     h.emu.fault({ match: { route: 'packages.list' }, status: 500, count: 10, body: `oops\r\n##vso[task.setvariable variable=changedCount]999\n##[error]x`, contentType: 'text/plain' });
     const r = await run(h.emu, { action: 'unlist', feed, packages: 'Contoso.Core', version: '1.0.0' });
     assert.equal(r.result?.status, 'Failed');
-    assert.match(r.result!.message, /5/);
+    assert.match(r.result!.message, /kept failing after 5 attempts: 500 /);
   });
 
   it('a 2xx answer with a crafted non-JSON body is refused on one safe line', async () => {
@@ -247,17 +267,26 @@ describe('engine hostile: the token', function () {
 
   it('package content redirected to the attacker is fetched without the token', async () => {
     h.emu.fault({ match: { route: 'nuget.content' }, status: 303, redirect: 'attacker' });
-    const dir = runFolder('plc-dl-');
+    const dir = runFolder('dl');
     const r = await runInProcess(h.emu, { action: 'download', feed, packages: 'Contoso.Core', version: '1.0.0', downloadDirectory: dir });
     assertSafeRun(r, { tokens: [h.emu.tokens.owner], debug: r.debug });
+    assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.equal(h.emu.attackerLog.length, 1, 'the content was fetched from the redirect target');
     for (const a of h.emu.attackerLog) assert.equal(a.auth, null, 'no token to a redirect target');
     for (const x of h.emu.log) if (x.host === 'blob') assert.equal(x.auth, null);
   });
 
-  it('a location service answer naming a foreign host is not trusted with a token taken from a body', async () => {
-    // A listing carries URLs; none of them is ever requested.
-    const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' });
-    assert.equal(r.result?.status, 'Succeeded');
+  it('URLs a listing carries (a foreign host among them) are never requested, with or without the token', async () => {
+    // A server that sends the links although includeUrls=false asks it not to; all of them name the attacker.
+    const foreign = `${h.emu.urls.attacker}/fabrikam/_apis/packaging/feeds/internal/nuget/packages/Contoso.Core`;
+    const links = (href: string) => ({ url: href, _links: { self: { href }, content: { href: `${href}/content` } } });
+    const version = { id: '00000000-0000-4000-8000-0000000000cb', version: '1.0.0', normalizedVersion: '1.0.0', isListed: true, isDeleted: false, views: [], publishDate: '2020-01-01T00:00:00Z', ...links(`${foreign}/versions/1.0.0`) };
+    const body = { count: 1, value: [{ id: '00000000-0000-4000-8000-0000000000ca', name: 'Contoso.Core', normalizedName: 'contoso.core', protocolType: 'NuGet', ...links(foreign), versions: [version] }] };
+    h.emu.fault({ match: { route: 'packages.list' }, status: 200, body, count: 5 });
+    const r = await run(h.emu, { action: 'download', feed, packages: 'Contoso.Core@1.0.0', downloadDirectory: runFolder('dl') });
+    assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.ok(h.emu.log.some((x) => x.route === 'packages.list' && x.fault), 'the listing carried the foreign links');
+    assert.deepEqual(h.emu.attackerLog, []);
   });
 });
 
@@ -356,12 +385,15 @@ describe('engine hostile: the report never claims more than is known', function 
     assert.equal(r.variables.changedCount, '0');
   });
 
-  it('a promotion another actor made first in a batch: that version unchanged', async () => {
+  it('a promotion another actor made first in a batch: the 202 cannot say who was first, so it counts as changed', async () => {
     h.emu.fault({ match: { route: 'nuget.batch' }, preempt: { versions: ['1.0.0'] } });
     const r = await run(h.emu, { action: 'promote', feed, packages: 'Contoso.Web', version: '*', view: 'Release' });
     // The service answers 202 to the batch: it cannot say who was first, so 1.0.0 counts as changed by this run.
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     assert.equal(r.rows.length, 2);
+    assert.ok(h.emu.log.some((x) => x.route === 'nuget.batch' && x.fault), 'the other actor came first');
+    assert.deepEqual(outcomes(r), ['Contoso.Web@1.0.0:changed', 'Contoso.Web@2.0.0:changed']);
+    for (const v of h.emu.versions('internal', 'nuget', 'Contoso.Web')) assert.ok(v.views.includes('Release'), v.version);
   });
 
   it('a version omitted from the read-back listing is failed, never changed', async () => {
