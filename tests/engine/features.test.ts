@@ -173,13 +173,15 @@ describe('engine features: packageFiles', function () {
     let r = await run(h.emu, { action: 'promote', feed, packageFiles: '*.nupkg', view: 'Release' }, { workDir: dir });
     assert.equal(r.result?.status, 'Failed');
     assert.match(r.result!.message, /broken\.nupkg cannot be read/);
-    r = await run(h.emu, { action: 'promote', feed, packageType: 'npm', packageFiles: '*.nupkg', view: 'Release' }, { workDir: path.join(dir) });
+    r = await run(h.emu, { action: 'promote', feed, packageType: 'npm', packageFiles: '*.nupkg', view: 'Release' }, { workDir: dir });
     assert.equal(r.result?.status, 'Failed');
+    assert.match(r.result!.message, /Contoso\.Core\.1\.2\.0\.nupkg is a nuget package, but packageType is npm/);
     r = await run(h.emu, { action: 'promote', feed, packageFiles: 'drop/**/*.nupkg', view: 'Release' }, { workDir: dir });
     assert.match(r.result!.message, /packageFiles, line 1 \('drop\/\*\*\/\*\.nupkg'\): no file matches/);
     r = await run(h.emu, { action: 'promote', feed, packages: 'Contoso.Core', packageFiles: '*.nupkg', view: 'Release' }, { workDir: dir });
     assert.match(r.result!.message, /either 'packages' or 'packageFiles'/);
     assert.equal(changing(h.emu.log).length, 0);
+    assert.deepEqual(h.emu.log.map((x) => x.route), [], 'nothing at all was sent');
   });
 
   it("a file whose package is not in the feed is 'no such package', with the closest names", async () => {
@@ -201,5 +203,6 @@ describe('engine features: what a release engineer reads first', function () {
     assert.match(r.errors[0], /^Permission denied: Feed Publisher \(Contributor\) is needed to promote/);
     assert.ok(!r.errors.some((e) => /did not reach its target state/.test(e)), r.errors.join('\n'));
     assert.ok(r.rows.every((x) => x.outcome === 'failed' || x.outcome === 'unchanged'));
+    assert.deepEqual(r.rows.map((x) => [x.version, x.outcome]), [['1.0.0', 'unchanged'], ['1.1.0', 'failed'], ['1.2.0', 'failed']]);
   });
 });
