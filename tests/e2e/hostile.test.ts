@@ -96,7 +96,7 @@ describe('e2e hostile: the built task', function () {
   });
 
   it('a download of crafted names writes only inside the download directory and the temp folder', async () => {
-    const root = runFolder('plc-e2e-hostile-');
+    const root = runFolder('e2e-hostile');
     const work = path.join(root, 'work');
     const dl = path.join(work, 'dl');
     fs.mkdirSync(work, { recursive: true });

@@ -112,7 +112,7 @@ describe('engine hostile: crafted text from the feed is data', function () {
   });
 
   it('refuses to download a server-supplied name or version that would leave the download directory', async () => {
-    const dir = runFolder('plc-dl-');
+    const dir = runFolder('dl');
     const inner = path.join(dir, 'inner');
     const r = await run(h.emu, { action: 'download', feed: hostile, packages: '*', version: '1.0.0', downloadDirectory: inner });
     assert.equal(r.result?.status, 'Failed');

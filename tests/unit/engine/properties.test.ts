@@ -283,7 +283,7 @@ describe('properties: download file names', () => {
   });
 
   it('FilesPort: writes only inside its folder, whatever the name', async () => {
-    const root = runFolder('plc-prop-');
+    const root = runFolder('prop');
     const dir = path.join(root, 'inner', 'dl');
     fs.mkdirSync(dir, { recursive: true });
     const content = () => (async function* () { yield Buffer.from('x'); })();
