@@ -421,6 +421,7 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
       h.emu.fault({ match: { route: 'location.resourceAreas' }, ...fault });
       const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' });
       assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+      assert.deepEqual(h.emu.log.filter((x) => x.route === 'location.resourceAreas').map((x) => Boolean(x.fault)), [true, false], 'the fault, then the retry');
     });
   }
 
@@ -428,6 +429,7 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
     h.emu.fault({ match: { route: 'location.resourceAreas' }, stallBodyMs: 400 });
     const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' }, { timeoutMs: 150 });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.deepEqual(h.emu.log.filter((x) => x.route === 'location.resourceAreas').map((x) => Boolean(x.fault)), [true, false], 'the stalled answer, then the retry');
   });
 
   it('six 429s with Retry-After: 1 on one batch are waited out within the budget', async () => {
@@ -452,6 +454,7 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
     h.emu.fault({ match: { route: 'packages.list' }, stallBodyMs: 400, count: 2 });
     const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' }, { timeoutMs: 150 });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.deepEqual(h.emu.log.filter((x) => x.route === 'packages.list').map((x) => Boolean(x.fault)), [true, true, false], 'two stalled answers, then the retry');
   });
 
   it('a listing that never answers in time fails after bounded attempts', async () => {
@@ -459,6 +462,7 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
     const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' }, { timeoutMs: 100 });
     assert.equal(r.result?.status, 'Failed');
     assert.ok(h.emu.log.filter((x) => x.route === 'packages.list').length <= 5);
+    assert.ok(h.emu.log.filter((x) => x.route === 'packages.list').length >= 2, 'retried before giving up');
   });
 
   it('a dropped single change is read back before anything is sent again', async () => {
