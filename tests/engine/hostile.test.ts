@@ -298,6 +298,9 @@ describe('engine hostile: the report never claims more than is known', function 
   };
   const h = useEmulator(big);
   const generate = () => h.emu.generate({ feed: 'internal', project: 'Fabrikam', protocol: 'nuget', packages: 1, versionsEach: 250, prefix: 'Many' });
+  /** The versions the emulator holds unlisted, to compare with what the report says changed. */
+  const unlisted = (name: string) => h.emu.versions('internal', 'nuget', name).filter((v) => !v.listed).map((v) => v.version).sort();
+  const versionsOf = (rows: InProcessRun['rows']) => rows.map((x) => x.version).sort();
 
   it('401 after the first of three batches: 100 changed (unverified), 150 failed with after == before', async () => {
     generate();
@@ -309,6 +312,7 @@ describe('engine hostile: the report never claims more than is known', function 
     assert.equal(changed.length, 100);
     assert.equal(failed.length, 150);
     assert.equal(r.variables.changedCount, '100');
+    assert.deepEqual(unlisted('Many.0'), versionsOf(changed), 'what the report calls changed is what the server changed');
     for (const x of failed) assert.deepEqual(x.after, x.before, `${x.version}: never sent, after == before`);
     assert.ok(r.errors.some((e) => /100 version\(s\).*unverified/.test(e)), `the failure says the change is unverified: ${r.errors.join('\n')}`);
     assert.ok(r.errors.some((e) => /150 version\(s\) were not sent/.test(e)), r.errors.join('\n'));
@@ -322,6 +326,7 @@ describe('engine hostile: the report never claims more than is known', function 
     assert.equal(r.result?.status, 'Failed');
     assert.equal(r.rows.filter((x) => x.outcome === 'changed').length, 100);
     assert.equal(r.rows.filter((x) => x.outcome === 'failed').length, 150);
+    assert.deepEqual(unlisted('Many.0'), versionsOf(r.rows.filter((x) => x.outcome === 'changed')));
     assert.match(r.result!.message, /Feed Publisher \(Contributor\)/);
     assert.match(r.result!.message, /the server says Fabrikam Feed Owner lacks it/);
   });
@@ -332,6 +337,7 @@ describe('engine hostile: the report never claims more than is known', function 
     const r = await run(h.emu, { action: 'unlist', feed, packages: 'Many.*', version: '*', maxVersions: '0' });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
     assert.equal(r.variables.changedCount, '250');
+    assert.equal(unlisted('Many.0').length, 250);
     assert.equal(changing(h.emu.log).length, 3, 'the lost batch is not sent again once read back');
   });
 
@@ -351,17 +357,24 @@ describe('engine hostile: the report never claims more than is known', function 
     assert.equal(r.result?.status, 'Failed');
     assert.deepEqual(outcomes(r), ['Contoso.Core@1.0.0:failed']);
     assert.equal(r.rows[0].after?.listed, true);
+    assert.deepEqual(unlisted('Contoso.Core'), [], 'the lie changed nothing');
     assert.equal(r.variables.changedCount, '0');
   });
 
   it('a batch that applies only its first items while answering 202 reports the rest failed', async () => {
+    const allUnlisted = () => ['Contoso.Core', 'Contoso.Web', 'Contoso.Data'].flatMap((n) => unlisted(n).map((v) => `${n}@${v}`));
+    const unlistedBefore = allUnlisted();
     h.emu.fault({ match: { route: 'nuget.batch' }, lie: { applyFirst: 2 } });
     const r = await run(h.emu, { action: 'unlist', feed, packages: 'Contoso.*', version: '*', prerelease: 'exclude' });
     assert.equal(r.result?.status, 'Failed');
     const changed = r.rows.filter((x) => x.outcome === 'changed');
     assert.equal(changed.length, 2);
     assert.equal(r.variables.changedCount, '2');
-    for (const x of r.rows.filter((y) => y.outcome === 'failed')) assert.equal(x.after?.listed, true);
+    const failed = r.rows.filter((y) => y.outcome === 'failed');
+    assert.ok(failed.length > 0, 'the rest of the batch is reported failed');
+    for (const x of failed) assert.equal(x.after?.listed, true);
+    const unlistedByRun = allUnlisted().filter((x) => !unlistedBefore.includes(x)).sort();
+    assert.deepEqual(unlistedByRun, changed.map((x) => `${x.package}@${x.version}`).sort(), 'the changed rows are the versions the server changed');
   });
 
   it('a restore refused with 409 because another actor restored a version first: that version unchanged', async () => {
