@@ -99,6 +99,7 @@ describe('engine hostile: crafted text from the feed is data', function () {
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     assert.equal(changing(h.emu.log).length, 0);
     assert.ok(r.rows.every((x) => x.outcome === 'planned'));
+    for (const s of Object.values(CRAFTED)) assert.ok(r.rows.some((x) => x.package === s), `a planned row for ${JSON.stringify(s.slice(0, 30))}`);
   });
 
   it('changes a package whose listed name holds `/` and `..` only through encoded segments under the organization', async () => {
