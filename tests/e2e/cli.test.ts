@@ -102,5 +102,10 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     const r = await cli(['show', '--feed', 'Fabrikam/internal', '--packages-file', '-', '--json'], { ...pat(), AZURE_DEVOPS_ORG_URL: org() }, 'Contoso.Core@1.0.0\nContoso.Web@1.0.0\n');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual((JSON.parse(r.stdout) as { package: string }[]).map((x) => x.package), ['Contoso.Core', 'Contoso.Web']);
+    const file = path.join(runFolder('selectors'), 'selectors.txt');
+    fs.writeFileSync(file, '# what the release left behind\nContoso.Data@3.0.0\nContoso.Web@2.0.0\n');
+    const f = await cli(['show', '--org', org(), '--feed', 'Fabrikam/internal', '--packages-file', file, '--json'], pat());
+    assert.equal(f.code, 0, f.stderr);
+    assert.deepEqual((JSON.parse(f.stdout) as { package: string; version: string }[]).map((x) => `${x.package}@${x.version}`), ['Contoso.Data@3.0.0', 'Contoso.Web@2.0.0']);
   });
 });

@@ -96,7 +96,7 @@ describe('e2e hostile: the built task', function () {
   });
 
   it('a download of crafted names writes only inside the download directory and the temp folder', async () => {
-    const root = runFolder('plc-e2e-hostile-');
+    const root = runFolder('e2e-hostile');
     const work = path.join(root, 'work');
     const dl = path.join(work, 'dl');
     fs.mkdirSync(work, { recursive: true });
@@ -104,10 +104,12 @@ describe('e2e hostile: the built task', function () {
     const r = await runTask(h.emu, { action: 'download', feed: 'Fabrikam/hostile', packages: '*', version: '1.0.0', downloadDirectory: dl }, { workDir: work });
     assertOnlyOwnCommands(r, token);
     assert.equal(r.result?.status, 'Failed');
+    assert.equal(h.emu.attackerLog.length, 1, 'the redirected content was fetched from the redirect target');
     for (const a of h.emu.attackerLog) assert.equal(a.auth, null, 'no token to a redirect target');
     h.emu.attackerLog.length = 0;
     // Everything under the work folder is inside dl; nothing above root.
     for (const f of filesUnder(work)) assert.ok(f === 'dl' || f.startsWith(`dl${path.sep}`), f);
+    assert.ok(filesUnder(dl).length > 0, 'something was downloaded');
     for (const f of filesUnder(dl)) assert.ok(!f.includes(path.sep) && !f.endsWith('.part'), f);
     assert.deepEqual(fs.readdirSync(root), ['work']);
     assert.ok(!fs.existsSync(path.join(path.dirname(root), 'escape')));

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Fixture } from '../emulator';
 import { changing, daysAgo, useEmulator } from '../helpers/e2e';
-import { projects } from '../helpers/fixtures';
+import { fabrikamFixture } from '../helpers/fixtures';
 import { runFolder, runInProcess as run } from '../helpers/in-process';
 import { makeCrate, makeNpmTgz, makeNupkg, makeWheel } from '../helpers/package-files';
 
@@ -15,48 +15,42 @@ const feed = 'Fabrikam/internal';
 const upstream = '9b0c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4';
 
 function fixture(): Fixture {
-  return {
-    organization: 'fabrikam',
-    projects: Object.values(projects),
-    feeds: [{
-      name: 'internal',
-      project: 'Fabrikam',
-      packages: [
-        {
-          protocol: 'nuget',
-          name: 'Contoso.Core',
-          versions: [
-            { version: '0.9.1', publishDate: daysAgo(50) },
-            { version: '0.9.2', publishDate: daysAgo(49) },
-            { version: '0.9.10', publishDate: daysAgo(48) },
-            { version: '0.9.15', publishDate: daysAgo(47), views: ['Release'] },
-            { version: '0.9.25', publishDate: daysAgo(46) },
-            { version: '1.0.0', publishDate: daysAgo(40), views: ['Prerelease', 'Release'] },
-            { version: '1.1.0', publishDate: daysAgo(30), views: ['Prerelease'] },
-            { version: '1.2.0', publishDate: daysAgo(20) },
-          ],
-        },
-        {
-          protocol: 'nuget',
-          name: 'Newtonsoft.Json',
-          versions: [
-            { version: '13.0.1', publishDate: '2021-03-22T10:00:00.000Z', upstreamSourceId: upstream },
-            { version: '13.0.3', publishDate: '2023-03-08T10:00:00.000Z', upstreamSourceId: upstream },
-            { version: '13.0.4-local', publishDate: daysAgo(2) },
-          ],
-        },
-        {
-          protocol: 'npm',
-          name: '@contoso/widgets',
-          versions: [
-            { version: '1.0.0' }, { version: '1.1.0-rc.1' }, { version: '1.1.0-rc.2' }, { version: '1.1.0' }, { version: '2.0.0-beta.1' },
-          ],
-        },
-        { protocol: 'pypi', name: 'fabrikam-data', versions: [{ version: '1.0.0' }, { version: '1.1.0' }] },
-        { protocol: 'cargo', name: 'fab_tool', versions: [{ version: '0.3.0' }, { version: '0.4.0' }] },
-      ],
-    }],
-  };
+  return fabrikamFixture({
+    packages: [
+      {
+        protocol: 'nuget',
+        name: 'Contoso.Core',
+        versions: [
+          { version: '0.9.1', publishDate: daysAgo(50) },
+          { version: '0.9.2', publishDate: daysAgo(49) },
+          { version: '0.9.10', publishDate: daysAgo(48) },
+          { version: '0.9.15', publishDate: daysAgo(47), views: ['Release'] },
+          { version: '0.9.25', publishDate: daysAgo(46) },
+          { version: '1.0.0', publishDate: daysAgo(40), views: ['Prerelease', 'Release'] },
+          { version: '1.1.0', publishDate: daysAgo(30), views: ['Prerelease'] },
+          { version: '1.2.0', publishDate: daysAgo(20) },
+        ],
+      },
+      {
+        protocol: 'nuget',
+        name: 'Newtonsoft.Json',
+        versions: [
+          { version: '13.0.1', publishDate: '2021-03-22T10:00:00.000Z', upstreamSourceId: upstream },
+          { version: '13.0.3', publishDate: '2023-03-08T10:00:00.000Z', upstreamSourceId: upstream },
+          { version: '13.0.4-local', publishDate: daysAgo(2) },
+        ],
+      },
+      {
+        protocol: 'npm',
+        name: '@contoso/widgets',
+        versions: [
+          { version: '1.0.0' }, { version: '1.1.0-rc.1' }, { version: '1.1.0-rc.2' }, { version: '1.1.0' }, { version: '2.0.0-beta.1' },
+        ],
+      },
+      { protocol: 'pypi', name: 'fabrikam-data', versions: [{ version: '1.0.0' }, { version: '1.1.0' }] },
+      { protocol: 'cargo', name: 'fab_tool', versions: [{ version: '0.3.0' }, { version: '0.4.0' }] },
+    ],
+  });
 }
 
 const versions = (emu: import('../emulator').Emulator, protocol: 'nuget' | 'npm' | 'pypi' | 'cargo', name: string) => emu.versions('internal', protocol, name);
@@ -179,13 +173,15 @@ describe('engine features: packageFiles', function () {
     let r = await run(h.emu, { action: 'promote', feed, packageFiles: '*.nupkg', view: 'Release' }, { workDir: dir });
     assert.equal(r.result?.status, 'Failed');
     assert.match(r.result!.message, /broken\.nupkg cannot be read/);
-    r = await run(h.emu, { action: 'promote', feed, packageType: 'npm', packageFiles: '*.nupkg', view: 'Release' }, { workDir: path.join(dir) });
+    r = await run(h.emu, { action: 'promote', feed, packageType: 'npm', packageFiles: '*.nupkg', view: 'Release' }, { workDir: dir });
     assert.equal(r.result?.status, 'Failed');
+    assert.match(r.result!.message, /Contoso\.Core\.1\.2\.0\.nupkg is a nuget package, but packageType is npm/);
     r = await run(h.emu, { action: 'promote', feed, packageFiles: 'drop/**/*.nupkg', view: 'Release' }, { workDir: dir });
     assert.match(r.result!.message, /packageFiles, line 1 \('drop\/\*\*\/\*\.nupkg'\): no file matches/);
     r = await run(h.emu, { action: 'promote', feed, packages: 'Contoso.Core', packageFiles: '*.nupkg', view: 'Release' }, { workDir: dir });
     assert.match(r.result!.message, /either 'packages' or 'packageFiles'/);
     assert.equal(changing(h.emu.log).length, 0);
+    assert.deepEqual(h.emu.log.map((x) => x.route), [], 'nothing at all was sent');
   });
 
   it("a file whose package is not in the feed is 'no such package', with the closest names", async () => {
@@ -207,5 +203,6 @@ describe('engine features: what a release engineer reads first', function () {
     assert.match(r.errors[0], /^Permission denied: Feed Publisher \(Contributor\) is needed to promote/);
     assert.ok(!r.errors.some((e) => /did not reach its target state/.test(e)), r.errors.join('\n'));
     assert.ok(r.rows.every((x) => x.outcome === 'failed' || x.outcome === 'unchanged'));
+    assert.deepEqual(r.rows.map((x) => [x.version, x.outcome]), [['1.0.0', 'unchanged'], ['1.1.0', 'failed'], ['1.2.0', 'failed']]);
   });
 });

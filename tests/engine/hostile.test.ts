@@ -64,14 +64,34 @@ describe('engine hostile: crafted text from the feed is data', function () {
     assert.ok(r.rows.every((x) => x.after?.views.includes(CRAFTED.pipe)));
   });
 
+  it('dry-runs a promotion of a crafted version', async () => {
+    const r = await run(h.emu, { action: 'promote', feed: hostile, packages: 'Hostile.Versions', version: CRAFTED_VERSIONS[0], view: 'Release', dryRun: 'true' });
+    assert.equal(r.result?.status, 'Succeeded', r.stdout);
+    assert.deepEqual(outcomes(r), [`Hostile.Versions@${CRAFTED_VERSIONS[0]}:planned`]);
+    assert.equal(changing(h.emu.log).length, 0);
+  });
+
   it('promotes packages named by crafted strings one by one, each request under the organization', async () => {
+    const promoted: string[] = [];
     for (const [k, s] of Object.entries(CRAFTED)) {
-      if (k === 'long') continue;
       h.emu.clearLog();
-      const r = await run(h.emu, { action: 'promote', feed: hostile, packages: 'Hostile.Versions', version: CRAFTED_VERSIONS[0], view: 'Release', dryRun: 'true' });
-      assert.equal(r.result?.status, 'Succeeded', `${k}: ${r.stdout}`);
-      void s;
+      const r = await run(h.emu, { action: 'promote', feed: hostile, packages: s, version: '1.0.0', view: 'Release' });
+      for (const x of h.emu.log) {
+        assert.ok(x.path.startsWith('/fabrikam/'), `${k}: ${x.path}`);
+        assert.ok(!/\/\.\.?(\/|$)/.test(x.path), `${k}: path syntax in ${x.path}`);
+      }
+      if (r.result?.status !== 'Succeeded') {
+        // A name the selector grammar refuses, or one a line cannot hold, is never sent.
+        assert.equal(changing(h.emu.log).length, 0, `${k}: ${r.result?.message}`);
+        continue;
+      }
+      promoted.push(k);
+      assert.deepEqual(outcomes(r), [`${s}@1.0.0:changed`], k);
+      const sent = changing(h.emu.log).map((x) => decodeURIComponent(x.path.split('/').at(-3)!));
+      assert.deepEqual(sent, [s], `${k}: the name is one path segment`);
+      assert.ok(h.emu.versions('hostile', 'nuget', s)[0].views.includes('Release'), k);
     }
+    assert.ok(promoted.length > 0, 'no crafted name was promoted: the requests were never built');
   });
 
   it('dry-runs a delete of every crafted name: planned rows, nothing sent, safe output', async () => {
@@ -79,6 +99,7 @@ describe('engine hostile: crafted text from the feed is data', function () {
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     assert.equal(changing(h.emu.log).length, 0);
     assert.ok(r.rows.every((x) => x.outcome === 'planned'));
+    for (const s of Object.values(CRAFTED)) assert.ok(r.rows.some((x) => x.package === s), `a planned row for ${JSON.stringify(s.slice(0, 30))}`);
   });
 
   it('changes a package whose listed name holds `/` and `..` only through encoded segments under the organization', async () => {
@@ -92,7 +113,7 @@ describe('engine hostile: crafted text from the feed is data', function () {
   });
 
   it('refuses to download a server-supplied name or version that would leave the download directory', async () => {
-    const dir = runFolder('plc-dl-');
+    const dir = runFolder('dl');
     const inner = path.join(dir, 'inner');
     const r = await run(h.emu, { action: 'download', feed: hostile, packages: '*', version: '1.0.0', downloadDirectory: inner });
     assert.equal(r.result?.status, 'Failed');
@@ -132,7 +153,7 @@ describe('engine hostile: crafted error bodies and input', function () {
     h.emu.fault({ match: { route: 'packages.list' }, status: 500, count: 10, body: `oops\r\n##vso[task.setvariable variable=changedCount]999\n##[error]x`, contentType: 'text/plain' });
     const r = await run(h.emu, { action: 'unlist', feed, packages: 'Contoso.Core', version: '1.0.0' });
     assert.equal(r.result?.status, 'Failed');
-    assert.match(r.result!.message, /5/);
+    assert.match(r.result!.message, /kept failing after 5 attempts: 500 /);
   });
 
   it('a 2xx answer with a crafted non-JSON body is refused on one safe line', async () => {
@@ -247,17 +268,26 @@ describe('engine hostile: the token', function () {
 
   it('package content redirected to the attacker is fetched without the token', async () => {
     h.emu.fault({ match: { route: 'nuget.content' }, status: 303, redirect: 'attacker' });
-    const dir = runFolder('plc-dl-');
+    const dir = runFolder('dl');
     const r = await runInProcess(h.emu, { action: 'download', feed, packages: 'Contoso.Core', version: '1.0.0', downloadDirectory: dir });
     assertSafeRun(r, { tokens: [h.emu.tokens.owner], debug: r.debug });
+    assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.equal(h.emu.attackerLog.length, 1, 'the content was fetched from the redirect target');
     for (const a of h.emu.attackerLog) assert.equal(a.auth, null, 'no token to a redirect target');
     for (const x of h.emu.log) if (x.host === 'blob') assert.equal(x.auth, null);
   });
 
-  it('a location service answer naming a foreign host is not trusted with a token taken from a body', async () => {
-    // A listing carries URLs; none of them is ever requested.
-    const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' });
-    assert.equal(r.result?.status, 'Succeeded');
+  it('URLs a listing carries (a foreign host among them) are never requested, with or without the token', async () => {
+    // A server that sends the links although includeUrls=false asks it not to; all of them name the attacker.
+    const foreign = `${h.emu.urls.attacker}/fabrikam/_apis/packaging/feeds/internal/nuget/packages/Contoso.Core`;
+    const links = (href: string) => ({ url: href, _links: { self: { href }, content: { href: `${href}/content` } } });
+    const version = { id: '00000000-0000-4000-8000-0000000000cb', version: '1.0.0', normalizedVersion: '1.0.0', isListed: true, isDeleted: false, views: [], publishDate: '2020-01-01T00:00:00Z', ...links(`${foreign}/versions/1.0.0`) };
+    const body = { count: 1, value: [{ id: '00000000-0000-4000-8000-0000000000ca', name: 'Contoso.Core', normalizedName: 'contoso.core', protocolType: 'NuGet', ...links(foreign), versions: [version] }] };
+    h.emu.fault({ match: { route: 'packages.list' }, status: 200, body, count: 5 });
+    const r = await run(h.emu, { action: 'download', feed, packages: 'Contoso.Core@1.0.0', downloadDirectory: runFolder('dl') });
+    assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.ok(h.emu.log.some((x) => x.route === 'packages.list' && x.fault), 'the listing carried the foreign links');
+    assert.deepEqual(h.emu.attackerLog, []);
   });
 });
 
@@ -269,6 +299,9 @@ describe('engine hostile: the report never claims more than is known', function 
   };
   const h = useEmulator(big);
   const generate = () => h.emu.generate({ feed: 'internal', project: 'Fabrikam', protocol: 'nuget', packages: 1, versionsEach: 250, prefix: 'Many' });
+  /** The versions the emulator holds unlisted, to compare with what the report says changed. */
+  const unlisted = (name: string) => h.emu.versions('internal', 'nuget', name).filter((v) => !v.listed).map((v) => v.version).sort();
+  const versionsOf = (rows: InProcessRun['rows']) => rows.map((x) => x.version).sort();
 
   it('401 after the first of three batches: 100 changed (unverified), 150 failed with after == before', async () => {
     generate();
@@ -280,6 +313,7 @@ describe('engine hostile: the report never claims more than is known', function 
     assert.equal(changed.length, 100);
     assert.equal(failed.length, 150);
     assert.equal(r.variables.changedCount, '100');
+    assert.deepEqual(unlisted('Many.0'), versionsOf(changed), 'what the report calls changed is what the server changed');
     for (const x of failed) assert.deepEqual(x.after, x.before, `${x.version}: never sent, after == before`);
     assert.ok(r.errors.some((e) => /100 version\(s\).*unverified/.test(e)), `the failure says the change is unverified: ${r.errors.join('\n')}`);
     assert.ok(r.errors.some((e) => /150 version\(s\) were not sent/.test(e)), r.errors.join('\n'));
@@ -293,6 +327,7 @@ describe('engine hostile: the report never claims more than is known', function 
     assert.equal(r.result?.status, 'Failed');
     assert.equal(r.rows.filter((x) => x.outcome === 'changed').length, 100);
     assert.equal(r.rows.filter((x) => x.outcome === 'failed').length, 150);
+    assert.deepEqual(unlisted('Many.0'), versionsOf(r.rows.filter((x) => x.outcome === 'changed')));
     assert.match(r.result!.message, /Feed Publisher \(Contributor\)/);
     assert.match(r.result!.message, /the server says Fabrikam Feed Owner lacks it/);
   });
@@ -303,6 +338,7 @@ describe('engine hostile: the report never claims more than is known', function 
     const r = await run(h.emu, { action: 'unlist', feed, packages: 'Many.*', version: '*', maxVersions: '0' });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
     assert.equal(r.variables.changedCount, '250');
+    assert.equal(unlisted('Many.0').length, 250);
     assert.equal(changing(h.emu.log).length, 3, 'the lost batch is not sent again once read back');
   });
 
@@ -322,17 +358,24 @@ describe('engine hostile: the report never claims more than is known', function 
     assert.equal(r.result?.status, 'Failed');
     assert.deepEqual(outcomes(r), ['Contoso.Core@1.0.0:failed']);
     assert.equal(r.rows[0].after?.listed, true);
+    assert.deepEqual(unlisted('Contoso.Core'), [], 'the lie changed nothing');
     assert.equal(r.variables.changedCount, '0');
   });
 
   it('a batch that applies only its first items while answering 202 reports the rest failed', async () => {
+    const allUnlisted = () => ['Contoso.Core', 'Contoso.Web', 'Contoso.Data'].flatMap((n) => unlisted(n).map((v) => `${n}@${v}`));
+    const unlistedBefore = allUnlisted();
     h.emu.fault({ match: { route: 'nuget.batch' }, lie: { applyFirst: 2 } });
     const r = await run(h.emu, { action: 'unlist', feed, packages: 'Contoso.*', version: '*', prerelease: 'exclude' });
     assert.equal(r.result?.status, 'Failed');
     const changed = r.rows.filter((x) => x.outcome === 'changed');
     assert.equal(changed.length, 2);
     assert.equal(r.variables.changedCount, '2');
-    for (const x of r.rows.filter((y) => y.outcome === 'failed')) assert.equal(x.after?.listed, true);
+    const failed = r.rows.filter((y) => y.outcome === 'failed');
+    assert.ok(failed.length > 0, 'the rest of the batch is reported failed');
+    for (const x of failed) assert.equal(x.after?.listed, true);
+    const unlistedByRun = allUnlisted().filter((x) => !unlistedBefore.includes(x)).sort();
+    assert.deepEqual(unlistedByRun, changed.map((x) => `${x.package}@${x.version}`).sort(), 'the changed rows are the versions the server changed');
   });
 
   it('a restore refused with 409 because another actor restored a version first: that version unchanged', async () => {
@@ -356,12 +399,15 @@ describe('engine hostile: the report never claims more than is known', function 
     assert.equal(r.variables.changedCount, '0');
   });
 
-  it('a promotion another actor made first in a batch: that version unchanged', async () => {
+  it('a promotion another actor made first in a batch: the 202 cannot say who was first, so it counts as changed', async () => {
     h.emu.fault({ match: { route: 'nuget.batch' }, preempt: { versions: ['1.0.0'] } });
     const r = await run(h.emu, { action: 'promote', feed, packages: 'Contoso.Web', version: '*', view: 'Release' });
     // The service answers 202 to the batch: it cannot say who was first, so 1.0.0 counts as changed by this run.
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     assert.equal(r.rows.length, 2);
+    assert.ok(h.emu.log.some((x) => x.route === 'nuget.batch' && x.fault), 'the other actor came first');
+    assert.deepEqual(outcomes(r), ['Contoso.Web@1.0.0:changed', 'Contoso.Web@2.0.0:changed']);
+    for (const v of h.emu.versions('internal', 'nuget', 'Contoso.Web')) assert.ok(v.views.includes('Release'), v.version);
   });
 
   it('a version omitted from the read-back listing is failed, never changed', async () => {
@@ -389,6 +435,7 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
       h.emu.fault({ match: { route: 'location.resourceAreas' }, ...fault });
       const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' });
       assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+      assert.deepEqual(h.emu.log.filter((x) => x.route === 'location.resourceAreas').map((x) => Boolean(x.fault)), [true, false], 'the fault, then the retry');
     });
   }
 
@@ -396,6 +443,7 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
     h.emu.fault({ match: { route: 'location.resourceAreas' }, stallBodyMs: 400 });
     const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' }, { timeoutMs: 150 });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.deepEqual(h.emu.log.filter((x) => x.route === 'location.resourceAreas').map((x) => Boolean(x.fault)), [true, false], 'the stalled answer, then the retry');
   });
 
   it('six 429s with Retry-After: 1 on one batch are waited out within the budget', async () => {
@@ -420,6 +468,7 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
     h.emu.fault({ match: { route: 'packages.list' }, stallBodyMs: 400, count: 2 });
     const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' }, { timeoutMs: 150 });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
+    assert.deepEqual(h.emu.log.filter((x) => x.route === 'packages.list').map((x) => Boolean(x.fault)), [true, true, false], 'two stalled answers, then the retry');
   });
 
   it('a listing that never answers in time fails after bounded attempts', async () => {
@@ -427,6 +476,7 @@ describe('engine hostile: slow, throttled and dropped answers', function () {
     const r = await run(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' }, { timeoutMs: 100 });
     assert.equal(r.result?.status, 'Failed');
     assert.ok(h.emu.log.filter((x) => x.route === 'packages.list').length <= 5);
+    assert.ok(h.emu.log.filter((x) => x.route === 'packages.list').length >= 2, 'retried before giving up');
   });
 
   it('a dropped single change is read back before anything is sent again', async () => {

@@ -4,26 +4,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Fixture } from '../emulator';
 import { changing, daysAgo, useEmulator } from '../helpers/e2e';
-import { projects } from '../helpers/fixtures';
+import { fabrikamFixture } from '../helpers/fixtures';
 import { runFolder, runInProcess as run } from '../helpers/in-process';
 import { makeNupkg } from '../helpers/package-files';
 
 const feed = 'Fabrikam/internal';
 
 function fixture(): Fixture {
-  return {
-    organization: 'fabrikam',
-    projects: Object.values(projects),
-    feeds: [{
-      name: 'internal',
-      project: 'Fabrikam',
-      packages: [
-        { protocol: 'nuget', name: 'Contoso.Core', versions: [{ version: '1.0.0', publishDate: daysAgo(9) }, { version: '1.1.0', publishDate: daysAgo(8) }] },
-        { protocol: 'nuget', name: 'Contoso.Web', versions: [{ version: '1.0.0', publishDate: daysAgo(9) }] },
-        { protocol: 'npm', name: 'legacy-auth', versions: [{ version: '1.0.0' }] },
-      ],
-    }],
-  };
+  return fabrikamFixture({
+    packages: [
+      { protocol: 'nuget', name: 'Contoso.Core', versions: [{ version: '1.0.0', publishDate: daysAgo(9) }, { version: '1.1.0', publishDate: daysAgo(8) }] },
+      { protocol: 'nuget', name: 'Contoso.Web', versions: [{ version: '1.0.0', publishDate: daysAgo(9) }] },
+      { protocol: 'npm', name: 'legacy-auth', versions: [{ version: '1.0.0' }] },
+    ],
+  });
 }
 
 describe('engine review: the report never claims more than is known', function () {

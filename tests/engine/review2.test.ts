@@ -2,31 +2,26 @@
 import * as assert from 'node:assert/strict';
 import type { Fixture } from '../emulator';
 import { useEmulator } from '../helpers/e2e';
-import { projects } from '../helpers/fixtures';
+import { fabrikamFixture } from '../helpers/fixtures';
 import { runInProcess as run } from '../helpers/in-process';
 
 const feed = 'Fabrikam/names';
 
 function fixture(): Fixture {
   const v = (...versions: string[]) => versions.map((version) => ({ version }));
-  return {
-    organization: 'fabrikam',
-    projects: Object.values(projects),
-    feeds: [{
-      name: 'names',
-      project: 'Fabrikam',
-      packages: [
-        { protocol: 'nuget', name: 'Contoso.Core', versions: v('1.0.0') },
-        { protocol: 'npm', name: 'JSONStream', versions: v('1.0.0') },
-        { protocol: 'npm', name: 'json-tools', versions: v('2.0.0') },
-        { protocol: 'maven', name: 'com.Contoso:Core', versions: v('1.0') },
-        { protocol: 'maven', name: 'com.contoso:util', versions: v('2.0') },
-        { protocol: 'pypi', name: 'My_Package', versions: v('1.0') },
-        { protocol: 'cargo', name: 'my_crate', versions: v('1.0.0') },
-        { protocol: 'upack', name: 'contoso-tools', versions: v('1.0.0') },
-      ],
-    }],
-  };
+  return fabrikamFixture({
+    name: 'names',
+    packages: [
+      { protocol: 'nuget', name: 'Contoso.Core', versions: v('1.0.0') },
+      { protocol: 'npm', name: 'JSONStream', versions: v('1.0.0') },
+      { protocol: 'npm', name: 'json-tools', versions: v('2.0.0') },
+      { protocol: 'maven', name: 'com.Contoso:Core', versions: v('1.0') },
+      { protocol: 'maven', name: 'com.contoso:util', versions: v('2.0') },
+      { protocol: 'pypi', name: 'My_Package', versions: v('1.0') },
+      { protocol: 'cargo', name: 'my_crate', versions: v('1.0.0') },
+      { protocol: 'upack', name: 'contoso-tools', versions: v('1.0.0') },
+    ],
+  });
 }
 
 describe('engine review 2: name globs compare names the way the server does', function () {

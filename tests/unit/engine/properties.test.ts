@@ -231,6 +231,19 @@ describe('properties: selection', () => {
       const matchedSet = new Set(matched);
       for (const s of selected) assert.ok(matchedSet.has(s));
       if (text === 'latest') assert.ok(matched.length <= 1);
+      // Nor do the filters and the selector leave out more: matched is every version that passes the
+      // filters and that the selector takes (`latest`: the greatest of them).
+      const passing = vs.filter((v) => {
+        const pre = rule.isPrerelease(v.version);
+        if ((f.prerelease === 'exclude' && pre) || (f.prerelease === 'only' && !pre)) return false;
+        if ((f.source === 'local' && v.isCachedVersion) || (f.source === 'upstream' && !v.isCachedVersion)) return false;
+        if (f.sourceView && !v.views!.some((x) => x.id === 'p')) return false;
+        return !(f.exceptView && v.views!.some((x) => x.id === 'r'));
+      });
+      const takes = (v: string) =>
+        matcher.kind === 'all' || (matcher.kind === 'exact' && rule.compare(v, matcher.version) === 0) || (matcher.kind === 'range' && matcher.test(v)) || (matcher.kind === 'glob' && matcher.pattern.test(v));
+      const greatest = passing.reduce<PackageVersionInfo[]>((best, v) => (best.length && rule.compare(v.version, best[0].version) <= 0 ? best : [v]), []);
+      assert.deepEqual(new Set(matched), new Set(matcher.kind === 'latest' ? greatest : passing.filter((v) => takes(v.version))), `${text} ${JSON.stringify(f)}`);
       // keepLatest: the N highest matched are never selected.
       const highest = [...matched].sort((a, b) => rule.compare(b.version, a.version)).slice(0, f.keepLatest);
       for (const h of highest) assert.ok(!selected.includes(h), `${h.version} is among the ${f.keepLatest} highest`);
@@ -270,7 +283,7 @@ describe('properties: download file names', () => {
   });
 
   it('FilesPort: writes only inside its folder, whatever the name', async () => {
-    const root = runFolder('plc-prop-');
+    const root = runFolder('prop');
     const dir = path.join(root, 'inner', 'dl');
     fs.mkdirSync(dir, { recursive: true });
     const content = () => (async function* () { yield Buffer.from('x'); })();
