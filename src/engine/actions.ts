@@ -48,7 +48,8 @@ export type ReadingAction = { kind: 'show'; fromRecycleBin: false; role: 'reader
 
 export type ActionDef<K extends ActionKey> = K extends 'show' | 'download' ? Extract<ReadingAction, { kind: K }> : ChangingAction<ContextOf<K>>;
 
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+/** View names, compared without regard to case (the same text, the usual case, needs no lowering). */
+const sameName = (a: string, b: string) => a === b || a.toLowerCase() === b.toLowerCase();
 const copy = (s: VersionState): VersionState => ({ ...s, views: [...s.views] });
 const noData = () => undefined;
 

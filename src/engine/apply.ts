@@ -37,6 +37,7 @@ type Sent =
   | 'unsent'; // never sent (a fatal failure stopped the run first)
 
 export interface Applied {
+  /** One for each planned row, in the same order. */
   rows: Row[];
   /** Failures in the order that explains them best: what stopped the run first. */
   failures: Failure[];
@@ -177,11 +178,13 @@ async function sendBatch(d: ApplyDeps, batch: VersionRef[], single: boolean, sen
 /** Reads back until every change this run sent has arrived, or the pauses run out. */
 async function readBack(d: ApplyDeps, rows: Row[], sent: Map<string, Sent>, delays = d.readBackDelaysMs ?? [0, 500, 1000, 2000]): Promise<Map<string, VersionState | null>> {
   const refs = rows.map((r) => ({ name: r.package, version: r.version }));
+  // Only what was accepted is waited for.
+  const accepted = rows.map((r) => key(d, r)).filter((k) => sent.get(k) === 'accepted');
   let states = new Map<string, VersionState | null>();
   for (const delay of delays) {
     if (delay) await d.platform.sleep(delay);
     states = await readStates(d, refs);
-    const waiting = refs.some((r) => sent.get(key(d, r)) === 'accepted' && !d.def.reached(states.get(key(d, r)) ?? null, d.ctx));
+    const waiting = accepted.some((k) => !d.def.reached(states.get(k) ?? null, d.ctx));
     if (!waiting) break;
   }
   return states;
