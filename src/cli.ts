@@ -7,11 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Credential, sleepFor } from './azure/http';
+import { relieve } from './azure/memory';
 import { format } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { actions, Inputs } from './engine/request';
 import { inline } from './engine/text';
-import { present } from './outputs';
+import { present, textAhead } from './outputs';
 import { runInputs } from './wiring';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -190,6 +191,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     now: () => Date.now(),
   };
   const cwd = process.cwd();
+  const ahead = textAhead({ settle: () => relieve() });
   const ran = await runInputs(p.inputs, {
     collectionUrl: p.org,
     credential,
@@ -199,8 +201,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     platform,
     project: p.project ? { name: p.project } : undefined,
     workingDirectory: cwd,
+    expect: ahead.expect,
   });
-  const out = present(ran.outcome, '', path.join(cwd, 'result.json'));
+  const out = present(ran.outcome, '', path.join(cwd, 'result.json'), format, ahead.stop());
   if (p.json) io.out(`${out.json}\n`);
   else if (out.table !== undefined) io.out(`${out.table}\n\n${out.counts}\n`);
   for (const e of out.errors) io.err(`error: ${e}\n`);

@@ -5,8 +5,8 @@
  * as they are made instead of holding each whole; each is also there as one string.
  */
 import { format, Msg, msg } from './engine/messages';
-import { countsLine, markdownLines, markdownSummary, resultJsonChunks, resultObjects, RunOutcome, textTable, textTableLines } from './engine/report';
-import { json } from './engine/text';
+import type { Row } from './engine/plan';
+import { countsLine, markdownLines, markdownSummary, resultJsonChunks, RowTexts, RunOutcome, textTable, textTableLines } from './engine/report';
 
 /** The largest `result` variable later steps can take; beyond it, only `resultFile`. */
 export const resultVariableLimit = 32 * 1024;
@@ -30,7 +30,14 @@ export class Presented {
   /** The result JSON's size in bytes, and its text where that is small enough for the `result` variable. */
   private size: { bytes: number; small: string | undefined } | undefined;
 
-  constructor(private readonly outcome: RunOutcome, private readonly title: string, readonly resultFile: string, private readonly say: (m: Msg) => string) {
+  constructor(
+    private readonly outcome: RunOutcome,
+    private readonly title: string,
+    readonly resultFile: string,
+    private readonly say: (m: Msg) => string,
+    /** Rows made into text while the run was under way. */
+    private readonly ahead?: RowTexts,
+  ) {
     this.errors = outcome.errors.map(say);
     this.counts = countsLine(outcome.rows, outcome.show);
     this.notes = [...this.errors, ...outcome.warnings.map(say)];
@@ -40,28 +47,28 @@ export class Presented {
 
   /** The log's table, line by line; absent when the run stopped before it reached the feed. */
   tableLines(): Iterable<string> | undefined {
-    return this.outcome.noTable ? undefined : textTableLines(this.outcome.rows, this.outcome.show);
+    return this.outcome.noTable ? undefined : textTableLines(this.outcome.rows, this.outcome.show, this.ahead);
   }
 
   get table(): string | undefined {
-    return this.outcome.noTable ? undefined : textTable(this.outcome.rows, this.outcome.show);
+    return this.outcome.noTable ? undefined : textTable(this.outcome.rows, this.outcome.show, this.ahead);
   }
 
   markdownLines(): Iterable<string> {
-    return markdownLines(this.title, this.outcome.rows, this.outcome.show, this.notes);
+    return markdownLines(this.title, this.outcome.rows, this.outcome.show, this.notes, this.ahead);
   }
 
   get markdown(): string {
-    return markdownSummary(this.title, this.outcome.rows, this.outcome.show, this.notes);
+    return markdownSummary(this.title, this.outcome.rows, this.outcome.show, this.notes, this.ahead);
   }
 
   /** The result file's JSON in pieces. */
   jsonChunks(): Iterable<string> {
-    return resultJsonChunks(this.outcome.rows);
+    return resultJsonChunks(this.outcome.rows, this.ahead);
   }
 
   get json(): string {
-    return json(resultObjects(this.outcome.rows));
+    return [...this.jsonChunks()].join('');
   }
 
   /** Writes the result JSON through `write`, piece by piece, noting its size on the way. */
@@ -101,8 +108,56 @@ export class Presented {
   }
 }
 
-export function present(outcome: RunOutcome, title: string, resultFile: string, say: (m: Msg) => string = format): Presented {
-  return new Presented(outcome, title, resultFile, say);
+export function present(outcome: RunOutcome, title: string, resultFile: string, say: (m: Msg) => string = format, ahead?: RowTexts): Presented {
+  return new Presented(outcome, title, resultFile, say, ahead);
+}
+
+/** Beyond this many rows nothing is made ahead: the text would be held whole. */
+const aheadAtMost = 5000;
+/** Rows made into text between two looks at the network. */
+const aheadSlice = 50;
+
+export interface AheadOptions {
+  /** Runs a step after pending I/O (by default `setImmediate`). */
+  schedule?: (step: () => void) => void;
+  /**
+   * Called once all the text is made, still within the wait: the adapters collect garbage there,
+   * so that the collector's work is not left for the run's last milliseconds (and its end).
+   */
+  settle?: () => void;
+}
+
+/**
+ * The text of the rows a run expects to report, made while its changes are in flight, a few rows
+ * at a time between the answers, so that little is left once the read-back arrives. `stop` ends it
+ * and gives what was made.
+ */
+export function textAhead(options: AheadOptions = {}): { expect(rows: () => readonly Row[]): void; stop(): RowTexts | undefined } {
+  const schedule = options.schedule ?? setImmediate;
+  let texts: RowTexts | undefined;
+  let stopped = false;
+  return {
+    expect(rows) {
+      if (stopped || texts) return;
+      const step = () => {
+        if (stopped) return;
+        if (!texts) {
+          const all = rows();
+          if (all.length > aheadAtMost) return;
+          texts = new RowTexts(all);
+        } else if (!texts.step(aheadSlice)) {
+          options.settle?.();
+          return;
+        }
+        schedule(step);
+      };
+      schedule(step);
+    },
+    stop() {
+      stopped = true;
+      return texts;
+    },
+  };
 }
 
 /** Pieces of text gathered into writes of about `size` characters: few writes, none of them big. `end()` writes what is left. */

@@ -17,7 +17,7 @@ import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
 import { inline } from './engine/text';
-import { gathering, present } from './outputs';
+import { gathering, present, textAhead } from './outputs';
 import { runInputs, stopped } from './wiring';
 
 const platform: Platform = {
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
   const inputs: Inputs = {};
   const temp = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
   let outcome;
+  const ahead = textAhead({ settle: () => relieve() });
   let title = format(msg('SummaryTitle', tl.getInput('action', false) ?? '', tl.getInput('packageType', false) ?? '', tl.getInput('feed', false) ?? '', ''));
   try {
     // The credential first: its token is masked before anything else can print.
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
       platform,
       project: t.own ? { id: tl.getVariable('System.TeamProjectId'), name: tl.getVariable('System.TeamProject') } : undefined,
       workingDirectory,
+      expect: ahead.expect,
     });
     outcome = ran.outcome;
     if (ran.request) title = format(msg('SummaryTitle', ran.request.action, ran.request.protocol.displayName, ran.request.feed.text, ran.request.dryRun ? format(msg('DryRunTag')) : ''));
@@ -171,7 +173,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(temp, { recursive: true });
   const stamp = `${Date.now()}-${process.pid}`;
   const resultFile = path.join(temp, `package-lifecycle-${stamp}.json`);
-  const out = present(outcome, title.trim(), resultFile);
+  const out = present(outcome, title.trim(), resultFile, format, ahead.stop());
   // The big pieces are written as they are made, a few pages of text at a time.
   writeFile(resultFile, (write) => out.writeJson(write));
   // Every run that reached the feed ends with the table, empty or not.

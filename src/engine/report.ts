@@ -6,7 +6,7 @@
 import type { VersionState } from './actions';
 import type { Msg } from './messages';
 import type { Outcome, Row } from './plan';
-import { cell, inline, json } from './text';
+import { cell, inline, json, markdownEscape } from './text';
 
 export type RunResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
@@ -61,25 +61,132 @@ function cells(r: Row, show: boolean): string[] {
   return [r.package, r.version, s ? s.views.map((v) => `@${v}`).join(' ') : '', yesNo(s?.listed ?? null), s?.deprecated ?? '-', date(r.published), r.source];
 }
 
+const sameState = (a: VersionState | null, b: VersionState | null): boolean =>
+  a === b ||
+  (!!a &&
+    !!b &&
+    a.listed === b.listed &&
+    a.deleted === b.deleted &&
+    a.deprecated === b.deprecated &&
+    a.views.length === b.views.length &&
+    a.views.every((v, i) => v === b.views[i]));
+
+/** Whether two rows read the same in every output (each of a row's fields is shown somewhere). */
+export const sameRow = (a: Row, b: Row): boolean =>
+  a === b ||
+  (a.package === b.package &&
+    a.version === b.version &&
+    a.outcome === b.outcome &&
+    a.published === b.published &&
+    a.source === b.source &&
+    sameState(a.before, b.before) &&
+    sameState(a.after, b.after));
+
+/**
+ * The report's text made ahead of time for the rows a run expects to report (while its changes are
+ * in flight): each row's cells, summary line and result JSON, and the table's lines once all are
+ * made. A report uses a row's text only for a row the same as the one it was made from, so what is
+ * written never depends on it; only how soon.
+ */
+export class RowTexts {
+  private readonly cells: string[][] = [];
+  private readonly markdown: string[] = [];
+  private readonly json: string[] = [];
+  /** Once every row's text is made: the whole table, the summary's rows and the result JSON's objects, each one string. */
+  private whole: { table: string; markdown: string; json: string } | undefined;
+  private checked: { rows: readonly Row[]; fits: boolean[]; all: boolean } | undefined;
+
+  constructor(readonly rows: readonly Row[]) {}
+
+  /** Makes the text of up to `n` more rows (then the whole texts); false once all is made. */
+  step(n: number): boolean {
+    if (this.whole) return false;
+    const start = this.cells.length;
+    const end = Math.min(start + n, this.rows.length);
+    for (let i = start; i < end; i++) {
+      const c = cellsText(this.rows[i], false);
+      this.cells.push(c);
+      this.markdown.push(markdownRow(c));
+      this.json.push(jsonRow(this.rows[i]));
+    }
+    if (this.cells.length === this.rows.length) {
+      this.whole = { table: tableLines(this.cells, false).join('\n'), markdown: this.markdown.join('\n'), json: this.json.join(',') };
+    }
+    return !this.whole;
+  }
+
+  /** For each of `rows`, whether the text made for the row at its place fits it; `all`: every row fits, and all was made. */
+  fits(rows: readonly Row[]): { fits: boolean[]; all: boolean } {
+    if (this.checked?.rows === rows) return this.checked;
+    const fits = rows.map((r, i) => i < this.cells.length && sameRow(this.rows[i], r));
+    this.checked = { rows, fits, all: !!this.whole && rows.length === this.rows.length && fits.every(Boolean) };
+    return this.checked;
+  }
+
+  cellsAt(i: number): string[] {
+    return this.cells[i];
+  }
+
+  markdownAt(i: number): string {
+    return this.markdown[i];
+  }
+
+  jsonAt(i: number): string {
+    return this.json[i];
+  }
+
+  /** The whole texts, where every row of `rows` fits. */
+  wholeFor(rows: readonly Row[], show: boolean): { table: string; markdown: string; json: string } | undefined {
+    return !show && this.fits(rows).all ? this.whole : undefined;
+  }
+}
+
+/** What a report knows ahead for `rows`: the text made ahead, for a change's rows only. */
+const aheadFor = (rows: readonly Row[], show: boolean, ahead?: RowTexts) => {
+  const fits = ahead && !show ? ahead.fits(rows).fits : undefined;
+  return (i: number): boolean => !!fits?.[i];
+};
+
+const cellsText = (r: Row, show: boolean): string[] => cells(r, show).map(inline);
+
+/** Aligned columns: a first pass measures them, a second writes the lines. */
+function tableLines(rowCells: string[][], show: boolean): string[] {
+  const h = headings(show);
+  const widths = h.map((x) => x.length);
+  for (const c of rowCells) for (let i = 0; i < c.length; i++) if (c[i].length > widths[i]) widths[i] = c[i].length;
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(h), line(widths.map((w) => '-'.repeat(w))), ...rowCells.map(line)];
+}
+
 export function headings(show: boolean): string[] {
   return show ? showHeadings : changeHeadings;
 }
 
 /** The table for the log, in aligned columns, every cell one safe line. */
-export function textTable(rows: Row[], show: boolean): string {
-  return [...textTableLines(rows, show)].join('\n');
+export function textTable(rows: Row[], show: boolean, ahead?: RowTexts): string {
+  return [...textTableLines(rows, show, ahead)].join('\n');
 }
 
 /**
  * The table's lines, made one at a time (a big feed's table is written as it is made, never held
  * whole): a first pass measures the columns, a second writes the rows.
  */
-export function* textTableLines(rows: Row[], show: boolean): Generator<string> {
+export function* textTableLines(rows: Row[], show: boolean, ahead?: RowTexts): Generator<string> {
+  const whole = ahead?.wholeFor(rows, show);
+  if (whole) {
+    // All the lines at once, as they were made ahead.
+    yield whole.table;
+    return;
+  }
+  const known = aheadFor(rows, show, ahead);
+  const cellsOf = (i: number) => (known(i) ? ahead!.cellsAt(i) : cellsText(rows[i], show));
+  // The cells of a few thousand rows are kept between the two passes; beyond that, made again.
+  if (rows.length <= keepCellsFor) {
+    yield* tableLines(rows.map((_, i) => cellsOf(i)), show);
+    return;
+  }
   const h = headings(show);
   const widths = h.map((x) => x.length);
-  // The cells of a few thousand rows are kept between the two passes; beyond that, made again.
-  const kept = rows.length <= keepCellsFor ? rows.map((r) => cells(r, show).map(inline)) : undefined;
-  const cellsOf = (i: number) => kept?.[i] ?? cells(rows[i], show).map(inline);
   for (let r = 0; r < rows.length; r++) {
     const c = cellsOf(r);
     for (let i = 0; i < c.length; i++) if (c[i].length > widths[i]) widths[i] = c[i].length;
@@ -108,19 +215,27 @@ export function countsLine(rows: Row[], show: boolean): string {
 }
 
 /** The same table as Markdown, for the run's summary tab; `notes` are formatted messages. */
-export function markdownSummary(title: string, rows: Row[], show: boolean, notes: string[]): string {
-  return `${[...markdownLines(title, rows, show, notes)].join('\n')}\n`;
+export function markdownSummary(title: string, rows: Row[], show: boolean, notes: string[], ahead?: RowTexts): string {
+  return `${[...markdownLines(title, rows, show, notes, ahead)].join('\n')}\n`;
 }
 
+/** A table row of the summary, from the row's cells (already one safe line each). */
+const markdownRow = (cells: string[]): string => `| ${cells.map((c) => markdownEscape(c) || ' ').join(' | ')} |`;
+
 /** The summary's lines, made one at a time. */
-export function* markdownLines(title: string, rows: Row[], show: boolean, notes: string[]): Generator<string> {
+export function* markdownLines(title: string, rows: Row[], show: boolean, notes: string[], ahead?: RowTexts): Generator<string> {
   yield `### ${cell(title)}`;
   yield '';
   if (rows.length) {
     const h = headings(show);
     yield `| ${h.join(' | ')} |`;
     yield `|${h.map(() => '---').join('|')}|`;
-    for (const r of rows) yield `| ${cells(r, show).map((c) => cell(c) || ' ').join(' | ')} |`;
+    const whole = ahead?.wholeFor(rows, show);
+    if (whole) yield whole.markdown;
+    else {
+      const known = aheadFor(rows, show, ahead);
+      for (let i = 0; i < rows.length; i++) yield known(i) ? ahead!.markdownAt(i) : markdownRow(cellsText(rows[i], show));
+    }
   } else {
     yield 'No versions were selected.';
   }
@@ -138,13 +253,24 @@ export function resultObjects(rows: Row[]): object[] {
 }
 
 function resultObject(r: Row): object {
-  return { package: r.package, version: r.version, before: r.before, after: r.after, outcome: r.outcome, published: r.published, source: r.source };
+  return { package: r.package, version: r.version, before: resultState(r.before), after: resultState(r.after), outcome: r.outcome, published: r.published, source: r.source };
 }
 
+/** A state in the contract's key order, whatever order the object was built in. */
+const resultState = (s: VersionState | null) => s && { views: s.views, listed: s.listed, deleted: s.deleted, deprecated: s.deprecated };
+
+const jsonRow = (r: Row): string => json(resultObject(r));
+
 /** The result JSON (`json(resultObjects(rows))`, to the byte) in pieces: `[`, then each row's object after its comma, then `]`. */
-export function* resultJsonChunks(rows: Row[]): Generator<string> {
+export function* resultJsonChunks(rows: Row[], ahead?: RowTexts): Generator<string> {
+  const whole = ahead?.wholeFor(rows, false);
+  if (whole) {
+    yield `[${whole.json}]`;
+    return;
+  }
   yield '[';
-  for (let i = 0; i < rows.length; i++) yield `${i ? ',' : ''}${json(resultObject(rows[i]))}`;
+  const known = aheadFor(rows, false, ahead);
+  for (let i = 0; i < rows.length; i++) yield `${i ? ',' : ''}${known(i) ? ahead!.jsonAt(i) : jsonRow(rows[i])}`;
   yield ']';
 }
 

@@ -11,7 +11,7 @@ import { Msg, msg } from './messages';
 import { plan, Row } from './plan';
 import type { FeedLocation, FeedsPort, FeedView, Ports } from './ports';
 import type { Protocol } from '../protocols';
-import { RunOutcome, sortRows } from './report';
+import { RunOutcome, sameRow, sortRows } from './report';
 import type { Request } from './request';
 import { findView, ResolvedFeed, resolveFeed } from './resolve';
 import { Candidate, Catalog, Filters, parseVersionSelector, selectOne, VersionMatcher, versionsWanted } from './select';
@@ -23,6 +23,13 @@ export interface EngineContext {
   project?: { id?: string; name?: string };
   /** Organization name for the 403 advice. */
   organization?: string;
+  /**
+   * Told, once the changes are on their way, of the rows the run expects to report (every change
+   * arrived, in the report's order), so that an adapter can make their text while the answers are
+   * awaited. The rows are worked out when first asked for, so that the work is not in the way of
+   * the first requests.
+   */
+  expect?: (rows: () => readonly Row[]) => void;
 }
 
 interface Progress {
@@ -150,9 +157,27 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   }
   if (!work.length) return;
   platform.info(msg('Applying', work.length, work.length === 1 ? 1 : Math.ceil(work.length / 100)));
-  const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work);
-  const byKey = new Map(done.rows.map((r) => [stateKey(protocol, r.package, r.version), r]));
-  p.rows = p.rows.map((r) => byKey.get(stateKey(protocol, r.package, r.version)) ?? r);
+  const applying = apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work);
+  // Worked out when the adapter asks, in the report's order (the sort at the end then finds the rows in order).
+  const expected = new Map<Row, Row>();
+  ctx.expect?.(() => {
+    p.rows = sortRows(p.rows, (a, b) => protocol.versionRule.compare(a, b));
+    return p.rows.map((r) => {
+      if (r.outcome !== 'planned') return r;
+      const e: Row = { ...r, outcome: 'changed' };
+      expected.set(r, e);
+      return e;
+    });
+  });
+  const done = await applying;
+  // apply gives a row for each row of `work`, in its order.
+  const after = new Map(work.map((r, i) => [r, done.rows[i]]));
+  p.rows = p.rows.map((r) => {
+    const now = after.get(r) ?? r;
+    // The very row that was expected, where it came out so: what was made of it ahead fits at a glance.
+    const e = expected.get(r);
+    return e && sameRow(e, now) ? e : now;
+  });
   p.failures.push(...done.failures);
   p.notes.push(...done.notes);
 }

@@ -24,9 +24,12 @@ export function inline(value: string): string {
 
 /** A value for a Markdown table cell: one line, and nothing that would end the cell or format it. */
 export function cell(value: string): string {
-  return inline(value)
-    .replace(/[\\`*_[\]|<>~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`))
-    .replace(/^#/, '\\#');
+  return markdownEscape(inline(value));
+}
+
+/** The Markdown step of `cell`, for a value `inline` already made safe. */
+export function markdownEscape(line: string): string {
+  return line.replace(/[\\`*_[\]|<>~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`)).replace(/^#/, '\\#');
 }
 
 /**

@@ -4,6 +4,7 @@
  * have written (the TaskRun shape of ./run-task), so most behaviour is tested without starting a
  * process. Sleeps are virtual: a fake clock moves on instead, so no test waits for real back-off.
  */
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Credential } from '../../src/azure/http';
@@ -12,7 +13,7 @@ import type { Platform } from '../../src/engine/ports';
 import type { Inputs } from '../../src/engine/request';
 import { findMatch } from '../../src/files/find';
 import { readPackageFilesWith } from '../../src/adapters';
-import { present } from '../../src/outputs';
+import { present, textAhead } from '../../src/outputs';
 import { runInputs } from '../../src/wiring';
 import type { Emulator } from '../emulator';
 import type { ResultRow, RunOptions, TaskRun } from './run-task';
@@ -79,6 +80,9 @@ export async function runInProcess(emu: Emulator, inputs: Record<string, string>
   const credential: Credential = connection ? { kind: 'pat', token: opts.connectionToken! } : { kind: 'bearer', token: opts.token ?? emu.tokens.owner };
   const project = opts.project === undefined ? 'Fabrikam' : opts.project;
   const workingDirectory = opts.workDir ?? tempDir;
+  // The report's text is made ahead as the task makes it, but at once (no waiting for I/O), so
+  // every in-process run goes through it; below, it must give the very text made without it.
+  const ahead = textAhead({ schedule: (step) => step() });
   const ran = await runInputs(inputs as Inputs, {
     collectionUrl: collection,
     credential,
@@ -90,9 +94,14 @@ export async function runInProcess(emu: Emulator, inputs: Record<string, string>
     organization: emu.organization,
     workingDirectory,
     packageFiles: readPackageFilesWith(findMatch, workingDirectory, platform),
+    expect: ahead.expect,
   });
   const resultFile = path.join(tempDir, 'result.json');
-  const out = present(ran.outcome, 'in-process run', resultFile);
+  const out = present(ran.outcome, 'in-process run', resultFile, format, ahead.stop());
+  const plain = present(ran.outcome, 'in-process run', resultFile);
+  assert.equal(out.json, plain.json, 'the result JSON made ahead is the one made at the end');
+  assert.equal(out.markdown, plain.markdown, 'the summary made ahead is the one made at the end');
+  assert.equal(out.table, plain.table, 'the table made ahead is the one made at the end');
   fs.writeFileSync(resultFile, out.json);
   const summary = path.join(tempDir, 'summary.md');
   fs.writeFileSync(summary, out.markdown);
