@@ -6,6 +6,7 @@
 import type { VersionState } from './actions';
 import type { Msg } from './messages';
 import type { Outcome, Row } from './plan';
+import { secretsAdded } from './secrets';
 import { cell, inline, json, markdownEscape } from './text';
 
 export type RunResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
@@ -61,26 +62,26 @@ function cells(r: Row, show: boolean): string[] {
   return [r.package, r.version, s ? s.views.map((v) => `@${v}`).join(' ') : '', yesNo(s?.listed ?? null), s?.deprecated ?? '-', date(r.published), r.source];
 }
 
-const sameState = (a: VersionState | null, b: VersionState | null): boolean =>
-  a === b ||
-  (!!a &&
-    !!b &&
-    a.listed === b.listed &&
-    a.deleted === b.deleted &&
-    a.deprecated === b.deprecated &&
-    a.views.length === b.views.length &&
-    a.views.every((v, i) => v === b.views[i]));
+/** How each field of a value compares: the compiler asks for every field, so none can be forgotten. */
+type Comparison<T> = { readonly [K in keyof T]-?: (a: T[K], b: T[K]) => boolean };
 
-/** Whether two rows read the same in every output (each of a row's fields is shown somewhere). */
-export const sameRow = (a: Row, b: Row): boolean =>
-  a === b ||
-  (a.package === b.package &&
-    a.version === b.version &&
-    a.outcome === b.outcome &&
-    a.published === b.published &&
-    a.source === b.source &&
-    sameState(a.before, b.before) &&
-    sameState(a.after, b.after));
+const same = <T>(a: T, b: T) => a === b;
+const stateFields: Comparison<VersionState> = {
+  views: (a, b) => a.length === b.length && a.every((v, i) => v === b[i]),
+  listed: same,
+  deleted: same,
+  deprecated: same,
+};
+const sameState = (a: VersionState | null, b: VersionState | null): boolean => a === b || (!!a && !!b && alike(stateFields, a, b));
+const rowFields: Comparison<Row> = { package: same, version: same, before: sameState, after: sameState, outcome: same, published: same, source: same };
+
+function alike<T extends object>(fields: Comparison<T>, a: T, b: T): boolean {
+  for (const k in fields) if (!fields[k](a[k], b[k])) return false;
+  return true;
+}
+
+/** Whether two rows read the same in every output: equal in every field. */
+export const sameRow = (a: Row, b: Row): boolean => a === b || alike(rowFields, a, b);
 
 /**
  * The report's text made ahead of time for the rows a run expects to report (while its changes are
@@ -94,13 +95,19 @@ export class RowTexts {
   private readonly json: string[] = [];
   /** Once every row's text is made: the whole table, the summary's rows and the result JSON's objects, each one string. */
   private whole: { table: string; markdown: string; json: string } | undefined;
-  private checked: { rows: readonly Row[]; fits: boolean[]; all: boolean } | undefined;
+  private checked: { rows: readonly Row[]; secrets: number; fits: boolean[]; all: boolean } | undefined;
+  /** The secrets known when the text was made: one added since may be in it, so none of it is used. */
+  private readonly secrets = secretsAdded();
 
   constructor(readonly rows: readonly Row[]) {}
 
-  /** Makes the text of up to `n` more rows (then the whole texts); false once all is made. */
+  private get stale(): boolean {
+    return secretsAdded() !== this.secrets;
+  }
+
+  /** Makes the text of up to `n` more rows (then the whole texts); false once all is made (or it is of no more use). */
   step(n: number): boolean {
-    if (this.whole) return false;
+    if (this.whole || this.stale) return false;
     const start = this.cells.length;
     const end = Math.min(start + n, this.rows.length);
     for (let i = start; i < end; i++) {
@@ -117,9 +124,11 @@ export class RowTexts {
 
   /** For each of `rows`, whether the text made for the row at its place fits it; `all`: every row fits, and all was made. */
   fits(rows: readonly Row[]): { fits: boolean[]; all: boolean } {
-    if (this.checked?.rows === rows) return this.checked;
-    const fits = rows.map((r, i) => i < this.cells.length && sameRow(this.rows[i], r));
-    this.checked = { rows, fits, all: !!this.whole && rows.length === this.rows.length && fits.every(Boolean) };
+    const secrets = secretsAdded();
+    if (this.checked?.rows === rows && this.checked.secrets === secrets) return this.checked;
+    const stale = this.stale;
+    const fits = rows.map((r, i) => !stale && i < this.cells.length && sameRow(this.rows[i], r));
+    this.checked = { rows, secrets, fits, all: !!this.whole && rows.length === this.rows.length && fits.every(Boolean) };
     return this.checked;
   }
 

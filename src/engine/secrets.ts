@@ -79,6 +79,14 @@ export function hideSecret(token: string): void {
   if (!token || token.length < minimumOutputSecret) return;
   registered.add(token);
   remembered.clear();
+  added++;
+}
+
+let added = 0;
+
+/** How many secrets were added so far: text made under a smaller count may hold one added since. */
+export function secretsAdded(): number {
+  return added;
 }
 
 /**

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { VersionState } from '../../../src/engine/actions';
 import type { Row } from '../../../src/engine/plan';
 import { countsLine, markdownLines, markdownSummary, resultJsonChunks, resultObjects, RowTexts, RunOutcome, textTable, textTableLines } from '../../../src/engine/report';
+import { hideSecret } from '../../../src/engine/secrets';
 import { json } from '../../../src/engine/text';
 import { gathering, present, textAhead } from '../../../src/outputs';
 
@@ -141,6 +142,19 @@ describe('engine report: text made ahead', () => {
     const one = copies.map((r, i) => (i === 4 ? { ...r, outcome: 'failed' as const } : r));
     assert.equal([...textTableLines(one, false, ahead)].length, one.length + 2);
     assert.equal([...resultJsonChunks(one, ahead)].length, one.length + 2);
+  });
+
+  it('a secret added after the text was made: none of it is used, and the secret is not written', () => {
+    const secret = `s3cr3t-${process.pid}-added-late`;
+    const rows = [row(`Pkg.${secret}`, '1.0.0'), row('Other', '2.0.0')];
+    const ahead = new RowTexts(rows);
+    while (ahead.step(1));
+    assert.match(textTable(rows, false, ahead), new RegExp(secret), 'made before the secret was known');
+    hideSecret(secret);
+    for (const text of [textTable(rows, false, ahead), markdownSummary('t', rows, false, [], ahead), [...resultJsonChunks(rows, ahead)].join('')]) {
+      assert.ok(!text.includes(secret), text);
+    }
+    assert.equal(textTable(rows, false, ahead), textTable(rows, false));
   });
 
   it('states are written in the contract\'s key order, however they were built', () => {
