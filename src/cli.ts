@@ -203,7 +203,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     workingDirectory: cwd,
     expect: ahead.expect,
   });
-  const out = present(ran.outcome, '', path.join(cwd, 'result.json'), format, ahead.stop());
+  const texts = ahead.stop();
+  if (texts) platform.debug(texts.summary);
+  const out = present(ran.outcome, '', path.join(cwd, 'result.json'), format, texts);
   if (p.json) io.out(`${out.json}\n`);
   else if (out.table !== undefined) io.out(`${out.table}\n\n${out.counts}\n`);
   for (const e of out.errors) io.err(`error: ${e}\n`);

@@ -2,7 +2,8 @@
  * What the adapters write at the end of a run, built once for both: the table, the Markdown
  * summary, the result JSON, the output variables and the closing status line. The big pieces
  * (table, summary, result JSON) come line by line, so a run over thousands of versions writes them
- * as they are made instead of holding each whole; each is also there as one string.
+ * as they are made instead of holding each whole (text made ahead, for at most 5,000 rows, comes
+ * in one piece); each is also there as one string.
  */
 import { format, Msg, msg } from './engine/messages';
 import type { Row } from './engine/plan';
@@ -127,26 +128,31 @@ export interface AheadOptions {
   settle?: () => void;
 }
 
+export interface Ahead {
+  /** What `EngineContext.expect` is given. */
+  expect(count: number, rows: () => readonly Row[]): void;
+  /** Ends the work, and gives what was made. */
+  stop(): RowTexts | undefined;
+}
+
 /**
  * The text of the rows a run expects to report, made while its changes are in flight, a few rows
- * at a time between the answers, so that little is left once the read-back arrives. `stop` ends it
- * and gives what was made.
+ * at a time between the answers, so that little is left once the read-back arrives.
  */
-export function textAhead(options: AheadOptions = {}): { expect(rows: () => readonly Row[]): void; stop(): RowTexts | undefined } {
+export function textAhead(options: AheadOptions = {}): Ahead {
   const schedule = options.schedule ?? setImmediate;
   let texts: RowTexts | undefined;
+  let started = false;
   let stopped = false;
   return {
-    expect(rows) {
-      if (stopped || texts) return;
+    expect(count, rows) {
+      if (stopped || started || count > aheadAtMost) return;
+      started = true;
       const step = () => {
         if (stopped) return;
-        if (!texts) {
-          const all = rows();
-          if (all.length > aheadAtMost) return;
-          texts = new RowTexts(all);
-        } else if (!texts.step(aheadSlice)) {
-          options.settle?.();
+        if (!texts) texts = new RowTexts(rows());
+        else if (!texts.step(aheadSlice)) {
+          if (texts.complete) options.settle?.();
           return;
         }
         schedule(step);
@@ -160,7 +166,7 @@ export function textAhead(options: AheadOptions = {}): { expect(rows: () => read
   };
 }
 
-/** Pieces of text gathered into writes of about `size` characters: few writes, none of them big. `end()` writes what is left. */
+/** Pieces of text gathered into writes of about `size` characters (a bigger piece is one write): few writes. `end()` writes what is left. */
 export function gathering(write: (text: string) => void, size = 64 * 1024): { add(piece: string): void; end(): void } {
   let parts: string[] = [];
   let length = 0;

@@ -173,7 +173,9 @@ async function main(): Promise<void> {
   fs.mkdirSync(temp, { recursive: true });
   const stamp = `${Date.now()}-${process.pid}`;
   const resultFile = path.join(temp, `package-lifecycle-${stamp}.json`);
-  const out = present(outcome, title.trim(), resultFile, format, ahead.stop());
+  const texts = ahead.stop();
+  if (texts) tl.debug(texts.summary);
+  const out = present(outcome, title.trim(), resultFile, format, texts);
   // The big pieces are written as they are made, a few pages of text at a time.
   writeFile(resultFile, (write) => out.writeJson(write));
   // Every run that reached the feed ends with the table, empty or not.

@@ -95,11 +95,10 @@ export class RowTexts {
   private readonly json: string[] = [];
   /** Once every row's text is made: the whole table, the summary's rows and the result JSON's objects, each one string. */
   private whole: { table: string; markdown: string; json: string } | undefined;
-  private checked: { rows: readonly Row[]; secrets: number; fits: boolean[]; all: boolean } | undefined;
   /** The secrets known when the text was made: one added since may be in it, so none of it is used. */
   private readonly secrets = secretsAdded();
 
-  constructor(readonly rows: readonly Row[]) {}
+  constructor(private readonly rows: readonly Row[]) {}
 
   private get stale(): boolean {
     return secretsAdded() !== this.secrets;
@@ -117,19 +116,36 @@ export class RowTexts {
       this.json.push(jsonRow(this.rows[i]));
     }
     if (this.cells.length === this.rows.length) {
-      this.whole = { table: tableLines(this.cells, false).join('\n'), markdown: this.markdown.join('\n'), json: this.json.join(',') };
+      this.whole = { table: [...alignedLines(this.cells.length, (i) => this.cells[i], false)].join('\n'), markdown: this.markdown.join('\n'), json: this.json.join(',') };
     }
     return !this.whole;
   }
 
+  /** Rows whose text is made. */
+  get made(): number {
+    return this.cells.length;
+  }
+
+  /** Rows expected. */
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** A line for the debug log: how much was made. */
+  get summary(): string {
+    return `the report's text was made ahead for ${this.made} of ${this.size} row(s)${this.stale ? ', then a secret was added: none of it is used' : ''}`;
+  }
+
+  /** Whether all of the text is made, and still of use. */
+  get complete(): boolean {
+    return !!this.whole && !this.stale;
+  }
+
   /** For each of `rows`, whether the text made for the row at its place fits it; `all`: every row fits, and all was made. */
   fits(rows: readonly Row[]): { fits: boolean[]; all: boolean } {
-    const secrets = secretsAdded();
-    if (this.checked?.rows === rows && this.checked.secrets === secrets) return this.checked;
     const stale = this.stale;
     const fits = rows.map((r, i) => !stale && i < this.cells.length && sameRow(this.rows[i], r));
-    this.checked = { rows, secrets, fits, all: !!this.whole && rows.length === this.rows.length && fits.every(Boolean) };
-    return this.checked;
+    return { fits, all: !!this.whole && rows.length === this.rows.length && fits.every(Boolean) };
   }
 
   cellsAt(i: number): string[] {
@@ -158,13 +174,18 @@ const aheadFor = (rows: readonly Row[], show: boolean, ahead?: RowTexts) => {
 
 const cellsText = (r: Row, show: boolean): string[] => cells(r, show).map(inline);
 
-/** Aligned columns: a first pass measures them, a second writes the lines. */
-function tableLines(rowCells: string[][], show: boolean): string[] {
+/** The table's lines over `count` rows: a first pass measures the columns, a second writes the lines. */
+function* alignedLines(count: number, cellsOf: (i: number) => string[], show: boolean): Generator<string> {
   const h = headings(show);
   const widths = h.map((x) => x.length);
-  for (const c of rowCells) for (let i = 0; i < c.length; i++) if (c[i].length > widths[i]) widths[i] = c[i].length;
+  for (let r = 0; r < count; r++) {
+    const c = cellsOf(r);
+    for (let i = 0; i < c.length; i++) if (c[i].length > widths[i]) widths[i] = c[i].length;
+  }
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(h), line(widths.map((w) => '-'.repeat(w))), ...rowCells.map(line)];
+  yield line(h);
+  yield line(widths.map((w) => '-'.repeat(w)));
+  for (let r = 0; r < count; r++) yield line(cellsOf(r));
 }
 
 export function headings(show: boolean): string[] {
@@ -177,33 +198,21 @@ export function textTable(rows: Row[], show: boolean, ahead?: RowTexts): string 
 }
 
 /**
- * The table's lines, made one at a time (a big feed's table is written as it is made, never held
- * whole): a first pass measures the columns, a second writes the rows.
+ * The table's lines, made one at a time: a big feed's table is written as it is made, never held
+ * whole. Where every row is one whose text was made ahead (at most 5,000), all the lines come at
+ * once, in one piece.
  */
 export function* textTableLines(rows: Row[], show: boolean, ahead?: RowTexts): Generator<string> {
   const whole = ahead?.wholeFor(rows, show);
   if (whole) {
-    // All the lines at once, as they were made ahead.
     yield whole.table;
     return;
   }
   const known = aheadFor(rows, show, ahead);
-  const cellsOf = (i: number) => (known(i) ? ahead!.cellsAt(i) : cellsText(rows[i], show));
+  const made = (i: number) => (known(i) ? ahead!.cellsAt(i) : cellsText(rows[i], show));
   // The cells of a few thousand rows are kept between the two passes; beyond that, made again.
-  if (rows.length <= keepCellsFor) {
-    yield* tableLines(rows.map((_, i) => cellsOf(i)), show);
-    return;
-  }
-  const h = headings(show);
-  const widths = h.map((x) => x.length);
-  for (let r = 0; r < rows.length; r++) {
-    const c = cellsOf(r);
-    for (let i = 0; i < c.length; i++) if (c[i].length > widths[i]) widths[i] = c[i].length;
-  }
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
-  yield line(h);
-  yield line(widths.map((w) => '-'.repeat(w)));
-  for (let r = 0; r < rows.length; r++) yield line(cellsOf(r));
+  const kept = rows.length <= keepCellsFor ? rows.map((_, i) => made(i)) : undefined;
+  yield* alignedLines(rows.length, (i) => kept?.[i] ?? made(i), show);
 }
 
 const keepCellsFor = 5000;
@@ -231,7 +240,7 @@ export function markdownSummary(title: string, rows: Row[], show: boolean, notes
 /** A table row of the summary, from the row's cells (already one safe line each). */
 const markdownRow = (cells: string[]): string => `| ${cells.map((c) => markdownEscape(c) || ' ').join(' | ')} |`;
 
-/** The summary's lines, made one at a time. */
+/** The summary's lines, made one at a time (the rows' lines in one piece where all were made ahead). */
 export function* markdownLines(title: string, rows: Row[], show: boolean, notes: string[], ahead?: RowTexts): Generator<string> {
   yield `### ${cell(title)}`;
   yield '';
@@ -270,7 +279,10 @@ const resultState = (s: VersionState | null) => s && { views: s.views, listed: s
 
 const jsonRow = (r: Row): string => json(resultObject(r));
 
-/** The result JSON (`json(resultObjects(rows))`, to the byte) in pieces: `[`, then each row's object after its comma, then `]`. */
+/**
+ * The result JSON (`json(resultObjects(rows))`, to the byte) in pieces: `[`, then each row's object
+ * after its comma, then `]`; in one piece where every row's text was made ahead.
+ */
 export function* resultJsonChunks(rows: Row[], ahead?: RowTexts): Generator<string> {
   const whole = ahead?.wholeFor(rows, false);
   if (whole) {

@@ -24,12 +24,12 @@ export interface EngineContext {
   /** Organization name for the 403 advice. */
   organization?: string;
   /**
-   * Told, once the changes are on their way, of the rows the run expects to report (every change
-   * arrived, in the report's order), so that an adapter can make their text while the answers are
-   * awaited. The rows are worked out when first asked for, so that the work is not in the way of
-   * the first requests.
+   * Told, as the changes start, of the rows the run expects to report (every change arrived, in the
+   * report's order): how many, and a way to have them. An adapter can make their text while the
+   * answers are awaited. The rows are worked out only when asked for (the adapter asks once the
+   * first requests are out, so that the work is not in their way).
    */
-  expect?: (rows: () => readonly Row[]) => void;
+  expect?: (count: number, rows: () => readonly Row[]) => void;
 }
 
 interface Progress {
@@ -157,10 +157,9 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   }
   if (!work.length) return;
   platform.info(msg('Applying', work.length, work.length === 1 ? 1 : Math.ceil(work.length / 100)));
-  const applying = apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work);
   // Worked out when the adapter asks, in the report's order (the sort at the end then finds the rows in order).
   const expected = new Map<Row, Row>();
-  ctx.expect?.(() => {
+  ctx.expect?.(p.rows.length, () => {
     p.rows = sortRows(p.rows, (a, b) => protocol.versionRule.compare(a, b));
     return p.rows.map((r) => {
       if (r.outcome !== 'planned') return r;
@@ -169,7 +168,7 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
       return e;
     });
   });
-  const done = await applying;
+  const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work);
   // apply gives a row for each row of `work`, in its order.
   const after = new Map(work.map((r, i) => [r, done.rows[i]]));
   p.rows = p.rows.map((r) => {

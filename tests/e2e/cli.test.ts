@@ -45,6 +45,15 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     assert.ok(!r.stderr.includes(h.emu.tokens.owner) && !r.stdout.includes(h.emu.tokens.owner));
   });
 
+  it('makes the report\'s text while the changes are in flight (the debug log says so)', async () => {
+    const r = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.*', '--version', '*', '--view', 'Release', '--prerelease', 'include', '--json'], { ...pat(), PACKAGE_LIFECYCLE_DEBUG: '1' });
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as { outcome: string }[];
+    const made = /^debug: the report's text was made ahead for (\d+) of (\d+) row\(s\)$/m.exec(r.stderr);
+    assert.ok(made, r.stderr);
+    assert.equal(Number(made[2]), rows.length);
+  });
+
   it('prints the table on standard output and progress on standard error; exit 1 when the run fails', async () => {
     const ok = await cli(['show', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core', '--version', '*'], pat());
     assert.equal(ok.code, 0, ok.stderr);

@@ -42,6 +42,16 @@ describe('e2e task: the built task as the agent starts it', function () {
     assert.ok(h.emu.log.filter((x) => x.auth).every((x) => x.host !== 'blob'));
   });
 
+  it('makes the report\'s text while the changes are in flight, and the report is the same', async () => {
+    const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.*', version: '*', view: 'Release', prerelease: 'include' }, { env: { SYSTEM_DEBUG: 'true' } });
+    assert.equal(r.result?.status, 'Succeeded', r.stdout);
+    const made = /##vso\[task\.debug\]the report's text was made ahead for (\d+) of (\d+) row\(s\)$/m.exec(r.stdout);
+    assert.ok(made, 'the task makes the text ahead');
+    assert.equal(Number(made[2]), r.rows.length);
+    assert.ok(r.rows.length >= 5 && r.rows.some((x) => x.outcome === 'changed'));
+    assert.deepEqual(JSON.parse(r.variables.result), r.rows);
+  });
+
   it('bad input fails before any request, with one line and no empty table', async () => {
     const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core, Contoso.Web', version: '1.0.0', view: 'Release' });
     assert.equal(r.result?.status, 'Failed');

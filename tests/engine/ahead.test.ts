@@ -22,7 +22,7 @@ describe('engine: the rows expected while the changes are in flight', () => {
   const undated = (rows: readonly Row[]) => rows.map((r) => ({ ...r, published: null }));
 
   /** Runs `inputs` on a fresh feed of 2 × 130 versions (then `faults`); `expect` as an adapter would give it. */
-  async function run(inputs: Inputs, expect?: (rows: () => readonly Row[]) => void, faults: FaultSpec[] = []) {
+  async function run(inputs: Inputs, expect?: (count: number, rows: () => readonly Row[]) => void, faults: FaultSpec[] = []) {
     h.emu.reset(fabrikamFixture({ packages: [] }));
     h.emu.generate({ feed: 'internal', project: 'Fabrikam', protocol: 'nuget', packages: 2, versionsEach: 130, prefix: 'Bulk' });
     for (const f of faults) h.emu.fault(f);
@@ -31,7 +31,8 @@ describe('engine: the rows expected while the changes are in flight', () => {
 
   it('are the report\'s rows in its order; where all arrived, the report gives those very rows', async () => {
     let expected: readonly Row[] = [];
-    const ran = await run(promote, (rows) => {
+    const ran = await run(promote, (count, rows) => {
+      assert.equal(count, 260);
       expected = rows();
     });
     const plain = await run(promote);
@@ -45,7 +46,7 @@ describe('engine: the rows expected while the changes are in flight', () => {
   it('worked out only when asked: never, or after the run, the report is the same', async () => {
     let late: (() => readonly Row[]) | undefined;
     const never = await run(promote, () => undefined);
-    const after = await run(promote, (rows) => {
+    const after = await run(promote, (_count, rows) => {
       late = rows;
     });
     const plain = await run(promote);
@@ -58,7 +59,7 @@ describe('engine: the rows expected while the changes are in flight', () => {
   it('where changes did not arrive, those rows are what the read-back shows; the others are the expected rows', async () => {
     const lie: FaultSpec = { match: { route: 'nuget.batch' }, skip: 1, lie: true };
     let expected: readonly Row[] = [];
-    const ran = await run(promote, (rows) => {
+    const ran = await run(promote, (_count, rows) => {
       expected = rows();
     }, [lie]);
     const plain = await run(promote, undefined, [lie]);

@@ -80,8 +80,9 @@ export async function runInProcess(emu: Emulator, inputs: Record<string, string>
   const credential: Credential = connection ? { kind: 'pat', token: opts.connectionToken! } : { kind: 'bearer', token: opts.token ?? emu.tokens.owner };
   const project = opts.project === undefined ? 'Fabrikam' : opts.project;
   const workingDirectory = opts.workDir ?? tempDir;
-  // The report's text is made ahead as the task makes it, but at once (no waiting for I/O), so
-  // every in-process run goes through it; below, it must give the very text made without it.
+  // The report's text is made ahead, all of it at once as soon as the engine tells of the rows
+  // (the task makes it in slices while the batches are in flight), so every in-process run goes
+  // through it; below, it must give the very text made without it.
   const ahead = textAhead({ schedule: (step) => step() });
   const ran = await runInputs(inputs as Inputs, {
     collectionUrl: collection,

@@ -175,7 +175,7 @@ describe('outputs: text made while the changes are in flight', () => {
     let settled = 0;
     let asked = 0;
     const ahead = textAhead({ schedule: q.schedule, settle: () => settled++ });
-    ahead.expect(() => (asked++, rows));
+    ahead.expect(rows.length, () => (asked++, rows));
     assert.equal(asked, 0, 'the rows are worked out in a step, not when told');
     assert.equal(q.steps.length, 1);
     let stepsRun = 0;
@@ -191,7 +191,7 @@ describe('outputs: text made while the changes are in flight', () => {
     const q = queue();
     let settled = 0;
     const ahead = textAhead({ schedule: q.schedule, settle: () => settled++ });
-    ahead.expect(() => rows);
+    ahead.expect(rows.length, () => rows);
     q.steps.shift()!();
     q.steps.shift()!();
     const texts = ahead.stop()!;
@@ -201,11 +201,40 @@ describe('outputs: text made while the changes are in flight', () => {
     assert.equal(textTable(rows, false, texts), textTable(rows, false));
   });
 
-  it('beyond 5,000 rows, nothing is made ahead', () => {
+  it('beyond 5,000 rows, nothing is made ahead, and the rows are not even asked for', () => {
     const q = queue();
     const ahead = textAhead({ schedule: q.schedule });
-    ahead.expect(() => Array.from({ length: 5001 }, (_, i) => row('P', `1.0.${i}`)));
+    let asked = 0;
+    ahead.expect(5001, () => (asked++, Array.from({ length: 5001 }, (_, i) => row('P', `1.0.${i}`))));
     q.runAll();
     assert.equal(ahead.stop(), undefined);
+    assert.equal(asked, 0);
+  });
+
+  it('told twice, it makes the text once', () => {
+    const q = queue();
+    let settled = 0;
+    let asked = 0;
+    const ahead = textAhead({ schedule: q.schedule, settle: () => settled++ });
+    ahead.expect(rows.length, () => (asked++, rows));
+    ahead.expect(rows.length, () => (asked++, rows));
+    q.runAll();
+    assert.equal(asked, 1);
+    assert.equal(settled, 1);
+  });
+
+  it('a secret added while the text is made: it stops, and does not settle', () => {
+    const q = queue();
+    let settled = 0;
+    const ahead = textAhead({ schedule: q.schedule, settle: () => settled++ });
+    ahead.expect(rows.length, () => rows);
+    q.steps.shift()!();
+    q.steps.shift()!();
+    hideSecret(`an0ther-${process.pid}-secret`);
+    q.runAll();
+    const texts = ahead.stop()!;
+    assert.equal(settled, 0);
+    assert.ok(texts.made < rows.length, `${texts.made} rows made`);
+    assert.equal(texts.complete, false);
   });
 });
