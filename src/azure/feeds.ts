@@ -254,12 +254,18 @@ export class PageReader {
   private item: ItemScan | undefined;
   private readonly packages: PackageInfo[] = [];
   private listed = 0;
+  /** The answer's text before the array, and its bytes after it: together they must be JSON, as a whole answer must. */
+  private head = '';
+  private readonly tail: Buffer[] = [];
+  private tailLength = 0;
 
   constructor(private readonly views: Map<string, FeedView>) {}
 
   write(chunk: Buffer): void {
-    // What follows the array is not read, as with a whole answer.
-    if (this.phase === 'done') return;
+    if (this.phase === 'done') {
+      this.keepTail(chunk);
+      return;
+    }
     if (this.length + chunk.length > this.held.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.length + chunk.length, this.held.length * 2, 64 * 1024));
       this.held.copy(grown, 0, 0, this.length);
@@ -279,7 +285,23 @@ export class PageReader {
     // again): judged whole, where JSON without one is an empty page and anything else throws.
     if (this.phase === 'head' || this.phase === 'whole') return wholePage(this.pending, this.views);
     if (this.phase !== 'done') throw new SyntaxError('listing: the answer ends inside the value array');
+    // What is around the array is checked as JSON.parse would check it, the array standing for one value.
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(`${this.head}${JSON.stringify(arrayMark)}${Buffer.concat(this.tail).toString('utf8')}`);
+    } catch {
+      throw new SyntaxError('listing: the answer is not JSON around its value array');
+    }
+    // A later `value` would be the one a whole answer's reader takes: the answer says two things.
+    if ((envelope as { value?: unknown }).value !== arrayMark) throw new SyntaxError('listing: the answer has a second value');
     return { packages: this.packages, listed: this.listed };
+  }
+
+  private keepTail(bytes: Buffer): void {
+    // A real answer has a few bytes after its array; more than a page's worth is not an answer to keep.
+    this.tailLength += bytes.length;
+    if (this.tailLength > longestHead) throw new SyntaxError('listing: the answer goes on long after its value array');
+    this.tail.push(Buffer.from(bytes));
   }
 
   private advance(): void {
@@ -293,6 +315,7 @@ export class PageReader {
           return;
         }
         this.phase = 'items';
+        this.head = b.toString('utf8', hasBom(b) ? 3 : 0, at);
         i = at + 1;
       }
       for (;;) {
@@ -302,8 +325,10 @@ export class PageReader {
           if (b[i] === CLOSE_ARRAY) {
             if (this.afterComma) throw new SyntaxError('listing: a value was due after ,');
             this.phase = 'done';
+            const rest = b.subarray(i + 1);
             this.held = Buffer.alloc(0);
             this.length = 0;
+            this.keepTail(rest);
             return;
           }
           if (this.afterItem) {
@@ -467,10 +492,14 @@ function endOfValue(b: Buffer, i: number): number {
  * Where the top-level object's array `key` opens (the index of its `[`); -1 where the answer is
  * not an object or the object ends without one. Throws `moreNeeded` where the bytes end first.
  */
+const hasBom = (b: Buffer) => b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+
+/** Stands for the value array when what is around it is checked: no listing holds this text. */
+const arrayMark = '\u0000value array\u0000';
+
 function findTopLevelArray(b: Buffer, key: string): number {
   if (b.length < 3 && b[0] === 0xef) throw moreNeeded;
-  const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
-  let i = skipSpace(b, bom);
+  let i = skipSpace(b, hasBom(b) ? 3 : 0);
   if (i >= b.length) throw moreNeeded;
   if (b[i] !== OPEN_OBJECT) return -1;
   i = skipSpace(b, i + 1);

@@ -48,8 +48,7 @@ describe('azure feeds: a listing page read as it arrives gives what the whole an
 
   it('an answer cut short throws at its end, wherever the cut', () => {
     const text = JSON.stringify({ count: 2, value: [{ id: '1', name: 'a', versions: [{ version: '1.0', views: [] }] }, { id: '2', name: 'b', versions: [] }] });
-    // Once the array is closed, what follows is not read (a connection cut there is the transport's to tell).
-    for (let n = 1; n <= text.lastIndexOf(']'); n++) {
+    for (let n = 1; n < text.length; n++) {
       const reader = new PageReader(new Map());
       const cut = Buffer.from(text.slice(0, n));
       assert.throws(() => {
@@ -68,6 +67,16 @@ describe('azure feeds: a listing page read as it arrives gives what the whole an
         reader.write(Buffer.from(text.slice(n)));
         reader.end();
       }, SyntaxError, `cut after ${n}: ${text.slice(0, n)}`);
+    }
+  });
+
+  it('what is around the array must be JSON, as for a whole answer: text after it, a missing brace or a second value are refused', () => {
+    const item = '{"id":"1","name":"a","versions":[]}';
+    for (const bad of [`{"value":[${item}]} trailing`, `{"value":[${item}]`, `{"value":[${item}],}`, `{"value":[${item}],"value":[]}`, `{"value":[${item}],"value":null}`, `{"count":1 "value":[${item}]}`, `{"value":[${item}]}{}`]) {
+      for (const size of [1, 5, 4096]) assert.throws(() => inChunks(size)(bad, new Map()), SyntaxError, `${bad} in pieces of ${size}`);
+    }
+    for (const good of [`{"value":[${item}]}`, `\ufeff {"count":1, "value" : [${item}] , "more":{"value":[1]}, "x":"]}"}\n`]) {
+      assert.deepEqual(inChunks(3)(good, new Map()), readAnswer(good, new Map()), good);
     }
   });
 
