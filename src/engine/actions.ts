@@ -23,7 +23,7 @@ export type Role = 'reader' | 'contributor' | 'owner';
 /** An action that changes versions: where it selects from, its target, and both of its requests. */
 export interface ChangingAction<C extends ActionContext> {
   kind: 'change';
-  /** Selects from the recycle bin rather than live versions. */
+  /** Selects from the recycle bin rather than live versions, and changes them through the recycle bin's batch. */
   fromRecycleBin: boolean;
   role: Role;
   /**
@@ -39,8 +39,8 @@ export interface ChangingAction<C extends ActionContext> {
   reached(now: VersionState | null, ctx: C): boolean;
   /** The request through the version's own endpoint. */
   single(ctx: C): SingleChange;
-  /** The protocol's batch: the recycle bin's or the live one, and its `data`. */
-  batch: { recycleBin: boolean; data(ctx: C): unknown };
+  /** The `data` of the protocol's batch (the recycle bin's where `fromRecycleBin`). */
+  batch: { data(ctx: C): unknown };
 }
 
 /** An action that only reads: show lists, download writes files. */
@@ -62,7 +62,7 @@ const listing = (listed: boolean): ChangingAction<ActionContext> => ({
   target: (s) => ({ ...copy(s), listed }),
   reached: (now) => !!now && !now.deleted && now.listed === listed,
   single: () => ({ kind: 'update', body: { listed } }),
-  batch: { recycleBin: false, data: () => ({ listed }) },
+  batch: { data: () => ({ listed }) },
 });
 
 const deprecation = <C extends ActionContext>(message: (ctx: C) => string): ChangingAction<C> => ({
@@ -74,7 +74,7 @@ const deprecation = <C extends ActionContext>(message: (ctx: C) => string): Chan
   target: (s, ctx) => ({ ...copy(s), deprecated: message(ctx) || null }),
   reached: (now, ctx) => !!now && !now.deleted && (message(ctx) ? now.deprecated === message(ctx) : !now.deprecated),
   single: (ctx) => ({ kind: 'update', body: { deprecateMessage: message(ctx) } }),
-  batch: { recycleBin: false, data: (ctx) => ({ message: message(ctx) }) },
+  batch: { data: (ctx) => ({ message: message(ctx) }) },
 });
 
 export const actionDefs: { readonly [K in ActionKey]: ActionDef<K> } = {
@@ -87,7 +87,7 @@ export const actionDefs: { readonly [K in ActionKey]: ActionDef<K> } = {
     target: (s, ctx) => (s.views.some((v) => sameName(v, ctx.view.name)) ? copy(s) : { ...copy(s), views: [...s.views, ctx.view.name] }),
     reached: (now, ctx) => !!now && !now.deleted && now.views.some((v) => sameName(v, ctx.view.name)),
     single: (ctx) => ({ kind: 'update', body: { views: { op: 'add', path: '/views/-', value: ctx.view.id } } }),
-    batch: { recycleBin: false, data: (ctx) => ({ viewId: ctx.view.id }) },
+    batch: { data: (ctx) => ({ viewId: ctx.view.id }) },
   },
   unlist: listing(false),
   relist: listing(true),
@@ -102,7 +102,7 @@ export const actionDefs: { readonly [K in ActionKey]: ActionDef<K> } = {
     target: (s) => ({ ...copy(s), deleted: true }),
     reached: (now) => !!now && now.deleted,
     single: () => ({ kind: 'delete' }),
-    batch: { recycleBin: false, data: noData },
+    batch: { data: noData },
   },
   restore: {
     kind: 'change',
@@ -113,7 +113,7 @@ export const actionDefs: { readonly [K in ActionKey]: ActionDef<K> } = {
     target: (s) => ({ ...copy(s), deleted: false }),
     reached: (now) => !!now && !now.deleted,
     single: () => ({ kind: 'restore' }),
-    batch: { recycleBin: true, data: noData },
+    batch: { data: noData },
   },
   permanentDelete: {
     kind: 'change',
@@ -124,7 +124,7 @@ export const actionDefs: { readonly [K in ActionKey]: ActionDef<K> } = {
     target: () => null,
     reached: (now) => now === null,
     single: () => ({ kind: 'purge' }),
-    batch: { recycleBin: true, data: noData },
+    batch: { data: noData },
   },
   download: { kind: 'download', fromRecycleBin: false, role: 'reader' },
   show: { kind: 'show', fromRecycleBin: false, role: 'reader' },

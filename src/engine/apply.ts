@@ -140,7 +140,7 @@ async function sendBatch(d: ApplyDeps, batch: VersionRef[], single: boolean, sen
   for (let round = 0; ; round++) {
     try {
       if (single) await d.feeds.changeOne(d.at, d.protocol, pending[0], d.def.single(d.ctx));
-      else await d.feeds.changeMany(d.at, d.protocol, pending, { recycleBin: d.def.batch.recycleBin, operation: d.protocol.actions[d.ctx.action]!.batchOperation, data: d.def.batch.data(d.ctx) });
+      else await d.feeds.changeMany(d.at, d.protocol, pending, { recycleBin: d.def.fromRecycleBin, operation: d.protocol.actions[d.ctx.action]!.batchOperation, data: d.def.batch.data(d.ctx) });
       for (const r of pending) sent.set(key(d, r), 'accepted');
       return undefined;
     } catch (e) {

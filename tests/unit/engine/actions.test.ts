@@ -59,6 +59,6 @@ describe('engine: what each action plans', () => {
     assert.deepEqual(actionDefs.promote.batch.data(ctx('promote', { view: release })), { viewId: 'r-id' });
     assert.deepEqual(actionDefs.undeprecate.single(ctx('undeprecate')), { kind: 'update', body: { deprecateMessage: '' } });
     assert.deepEqual(actionDefs.restore.single(ctx('restore')), { kind: 'restore' });
-    assert.equal(actionDefs.permanentDelete.batch.recycleBin, true);
+    assert.deepEqual(Object.entries(actionDefs).filter(([, d]) => d.fromRecycleBin).map(([k]) => k), ['restore', 'permanentDelete'], 'these change versions through the recycle bin\'s batch');
   });
 });
