@@ -1,4 +1,5 @@
 import { ActionKey, Protocol, findProtocol, supports } from '../protocols';
+import { isPathSyntax } from '../protocols/names';
 import { badInput } from './failures';
 import { Msg, msg } from './messages';
 
@@ -120,9 +121,9 @@ export function parseFeed(text: string): FeedRef {
   return { text, project: project ? checkSegment(project, text) : null, feed: checkSegment(feed, text) };
 }
 
-/** A feed or project name is one path segment: `.`, `..` and backslashes would be path syntax. */
+/** A feed or project name is one path segment: `.`, `..` (or their encodings) and backslashes would be path syntax. */
 function checkSegment(segment: string, text: string): string {
-  if (segment === '.' || segment === '..' || segment.includes('\\') || /[\u0000-\u001f]/.test(segment)) throw badInput(msg('BadFeed', text));
+  if (isPathSyntax(segment) || segment.includes('\\') || /[\u0000-\u001f]/.test(segment)) throw badInput(msg('BadFeed', text));
   return segment;
 }
 

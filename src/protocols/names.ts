@@ -42,13 +42,16 @@ export function mavenParts(name: string): { group: string; artifact: string } {
   return { group: name.slice(0, i), artifact: name.slice(i + 1) };
 }
 
+/** A segment that is path syntax even percent-encoded: empty, `.` or `..` (any of their spellings). */
+export const isPathSyntax = (value: string): boolean => value === '' || /^(\.|%2e){1,2}$/i.test(value);
+
 /**
  * A name or version as one URL path segment: everything but unreserved characters percent-encoded
  * (`/`, `\\`, `?`, `#`, `%` included), and the names that are path syntax even when encoded (`.`,
  * `..`, empty) refused, so a request never leaves the organization's URL.
  */
 export function segment(value: string, what = 'name'): string {
-  if (value === '' || /^(\.|%2e){1,2}$/i.test(value)) throw badInput(msg('UnsafeName', what, value, 'the feed or the inputs'));
+  if (isPathSyntax(value)) throw badInput(msg('UnsafeName', what, value, 'the feed or the inputs'));
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

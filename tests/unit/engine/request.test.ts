@@ -67,6 +67,8 @@ describe('engine: request', () => {
     assert.deepEqual(parseFeed('/3f2a'), { text: '/3f2a', project: null, feed: '3f2a' });
     assert.deepEqual(parseFeed('shared'), { text: 'shared', project: undefined, feed: 'shared' });
     failsWith(() => parseFeed('a/b/c'), 'BadFeed');
+    // Path syntax, in any spelling, is refused before any request: as a feed or as a project.
+    for (const bad of ['..', '.', '%2e', '%2E%2e', 'Fabrikam/..', '../internal', '%2e%2e/internal', 'a\\b']) failsWith(() => parseFeed(bad), 'BadFeed');
   });
 });
 
