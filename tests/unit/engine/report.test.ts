@@ -170,33 +170,34 @@ describe('outputs: text made while the changes are in flight', () => {
     return { schedule: (s: () => void) => void steps.push(s), steps, runAll: () => { while (steps.length) steps.shift()!(); } };
   };
 
-  it('made a slice at a time, each step after pending I/O, then settled once', () => {
+  /** Told of `rows` (`told` times), then `steps` steps run; counts the rows asked for and the settlings. */
+  const begun = (steps: number, told = 1) => {
     const q = queue();
-    let settled = 0;
-    let asked = 0;
-    const ahead = textAhead({ schedule: q.schedule, settle: () => settled++ });
-    ahead.expect(rows.length, () => (asked++, rows));
-    assert.equal(asked, 0, 'the rows are worked out in a step, not when told');
+    const counts = { settled: 0, asked: 0 };
+    const ahead = textAhead({ schedule: q.schedule, settle: () => counts.settled++ });
+    for (let i = 0; i < told; i++) ahead.expect(rows.length, () => (counts.asked++, rows));
+    for (let i = 0; i < steps; i++) q.steps.shift()!();
+    return { q, ahead, counts };
+  };
+
+  it('made a slice at a time, each step after pending I/O, then settled once', () => {
+    const { q, ahead, counts } = begun(0);
+    assert.equal(counts.asked, 0, 'the rows are worked out in a step, not when told');
     assert.equal(q.steps.length, 1);
     let stepsRun = 0;
     while (q.steps.length) (q.steps.shift()!(), stepsRun++);
-    assert.equal(asked, 1);
+    assert.equal(counts.asked, 1);
     assert.ok(stepsRun >= 3, `${stepsRun} steps`);
-    assert.equal(settled, 1);
+    assert.equal(counts.settled, 1);
     const texts = ahead.stop()!;
     assert.deepEqual([...textTableLines(rows, false, texts)], [textTable(rows, false)]);
   });
 
   it('stopped, it makes nothing more and does not settle', () => {
-    const q = queue();
-    let settled = 0;
-    const ahead = textAhead({ schedule: q.schedule, settle: () => settled++ });
-    ahead.expect(rows.length, () => rows);
-    q.steps.shift()!();
-    q.steps.shift()!();
+    const { q, ahead, counts } = begun(2);
     const texts = ahead.stop()!;
     q.runAll();
-    assert.equal(settled, 0);
+    assert.equal(counts.settled, 0);
     assert.equal(texts.fits(rows).all, false);
     assert.equal(textTable(rows, false, texts), textTable(rows, false));
   });
@@ -212,28 +213,18 @@ describe('outputs: text made while the changes are in flight', () => {
   });
 
   it('told twice, it makes the text once', () => {
-    const q = queue();
-    let settled = 0;
-    let asked = 0;
-    const ahead = textAhead({ schedule: q.schedule, settle: () => settled++ });
-    ahead.expect(rows.length, () => (asked++, rows));
-    ahead.expect(rows.length, () => (asked++, rows));
+    const { q, counts } = begun(0, 2);
     q.runAll();
-    assert.equal(asked, 1);
-    assert.equal(settled, 1);
+    assert.equal(counts.asked, 1);
+    assert.equal(counts.settled, 1);
   });
 
   it('a secret added while the text is made: it stops, and does not settle', () => {
-    const q = queue();
-    let settled = 0;
-    const ahead = textAhead({ schedule: q.schedule, settle: () => settled++ });
-    ahead.expect(rows.length, () => rows);
-    q.steps.shift()!();
-    q.steps.shift()!();
+    const { q, ahead, counts } = begun(2);
     hideSecret(`an0ther-${process.pid}-secret`);
     q.runAll();
     const texts = ahead.stop()!;
-    assert.equal(settled, 0);
+    assert.equal(counts.settled, 0);
     assert.ok(texts.made < rows.length, `${texts.made} rows made`);
     assert.equal(texts.complete, false);
   });
