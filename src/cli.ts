@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Credential, sleepFor } from './azure/http';
-import { relieve } from './azure/memory';
+import { relieve, worthCollectingWhileWaiting } from './azure/memory';
 import { format } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { actions, Inputs } from './engine/request';
@@ -191,7 +191,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     now: () => Date.now(),
   };
   const cwd = process.cwd();
-  const ahead = textAhead({ settle: () => relieve() });
+  const ahead = textAhead({ settle: () => relieve(worthCollectingWhileWaiting) });
   const ran = await runInputs(p.inputs, {
     collectionUrl: p.org,
     credential,

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NetworkOptions } from './azure/transport';
 import { AzureHttp, Credential, defaultRetry, secretForms, sleepFor } from './azure/http';
-import { relieve } from './azure/memory';
+import { relieve, worthCollectingWhileWaiting } from './azure/memory';
 import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';
 import { FailureError } from './engine/failures';
 import { format, msg, Msg } from './engine/messages';
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   const inputs: Inputs = {};
   const temp = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
   let outcome;
-  const ahead = textAhead({ settle: () => relieve() });
+  const ahead = textAhead({ settle: () => relieve(worthCollectingWhileWaiting) });
   let title = format(msg('SummaryTitle', tl.getInput('action', false) ?? '', tl.getInput('packageType', false) ?? '', tl.getInput('feed', false) ?? '', ''));
   try {
     // The credential first: its token is masked before anything else can print.

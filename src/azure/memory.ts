@@ -17,6 +17,13 @@ export function owe(bytes: number): void {
   read += bytes;
 }
 
+/**
+ * What a run reads before a collection while it waits is worth it (the adapters collect once the
+ * report's text is made ahead): below this, what it built is too little to bring a major collection
+ * due before it ends.
+ */
+export const worthCollectingWhileWaiting = 256 * 1024;
+
 /** Collects now if the run read at least `minimumBytes` (what it built from them is garbage by then). */
 export function relieve(minimumBytes = 0): void {
   if (read < minimumBytes) return;
