@@ -8,7 +8,7 @@ import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, 
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
 import { segment } from '../protocols/names';
 import type { Connection } from './connection';
-import type { AnswerReader } from './http';
+import { type AnswerReader, withoutBom } from './http';
 import { owe, relieve } from './memory';
 
 interface ListAnswer<T> { count?: number; value?: T[] }
@@ -215,7 +215,7 @@ export function readPage(body: Uint8Array | string, views: Map<string, FeedView>
 /** A page parsed whole by the engine's own parser: many times faster than a scan in script, for an answer small enough to hold. */
 function wholePage(bytes: Buffer, views: Map<string, FeedView>): { packages: PackageInfo[]; listed: number } {
   const packages: PackageInfo[] = [];
-  const doc = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as { value?: unknown } | null;
+  const doc = JSON.parse(withoutBom(bytes.toString('utf8'))) as { value?: unknown } | null;
   const value = doc && typeof doc === 'object' && Array.isArray(doc.value) ? (doc.value as unknown[]) : [];
   for (const raw of value) {
     const p = trimPackage(raw, views);

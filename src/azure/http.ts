@@ -195,11 +195,7 @@ export class AzureHttp {
         throw new Retry(this.networkDetail(e), true);
       }
       const raw: Raw = { status: opened.status, headers: opened.headers, body: text };
-      if (transientStatuses.has(raw.status)) {
-        const detail = this.detailOf(raw);
-        throw new Retry(`${raw.status}${detail ? ` ${detail}` : ''}`, raw.status !== 429, raw.status, retryAfter(raw.headers['retry-after'], this.now()));
-      }
-      throw this.statusFailure('GET', url, raw);
+      throw transientStatuses.has(raw.status) ? this.retryFor(raw) : this.statusFailure('GET', url, raw);
     });
     const networkDetail = (e: unknown) => this.networkDetail(e);
     const idleMs = this.options.timeoutMs;
@@ -275,8 +271,13 @@ export class AzureHttp {
       throw new Retry(this.networkDetail(e), true);
     }
     if (!transientStatuses.has(raw.status)) return raw;
+    throw this.retryFor(raw);
+  }
+
+  /** Another try for an answer with a transient status: after Retry-After where it says; a 429 was not applied. */
+  private retryFor(raw: Raw): Retry {
     const detail = this.detailOf(raw);
-    throw new Retry(`${raw.status}${detail ? ` ${detail}` : ''}`, raw.status !== 429, raw.status, retryAfter(raw.headers['retry-after'], this.now()));
+    return new Retry(`${raw.status}${detail ? ` ${detail}` : ''}`, raw.status !== 429, raw.status, retryAfter(raw.headers['retry-after'], this.now()));
   }
 
   /**
@@ -451,7 +452,7 @@ export function identityIn(message: string): string | undefined {
 }
 
 /** JSON text as some servers send it, after a byte order mark. */
-function withoutBom(text: string): string {
+export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

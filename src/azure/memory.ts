@@ -2,8 +2,8 @@
  * Big listings: a page of 1,000 packages is megabytes of text, and V8 collects lazily, so a feed of
  * 100,000 versions would hold several pages' garbage at once. After each full page the listing asks
  * for a collection, which keeps the peak near one page whatever the feed's size. A collection costs
- * milliseconds, so it is asked for only where that much was read since the last one. Where V8 does
- * not give the collector, nothing happens.
+ * milliseconds, so other callers ask for one only once the run has read enough to make it worth it.
+ * Where V8 does not give the collector, nothing happens.
  */
 import type * as V8 from 'node:v8';
 import type * as Vm from 'node:vm';

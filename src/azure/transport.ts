@@ -85,20 +85,11 @@ export class Transport {
    * rejects on a network failure or timeout, the answer's body included.
    */
   send(method: string, url: string, payload: string | undefined, headers: Record<string, string>, stream?: BodyStream): Promise<Sent> {
-    const target = new URL(url);
-    const secure = target.protocol === 'https:';
-    if (!secure && target.protocol !== 'http:') return Promise.reject(new Error(`unsupported protocol ${target.protocol}`));
-    const all: Record<string, string | number> = { 'User-Agent': this.userAgent, ...headers };
+    const all: Record<string, string | number> = { ...headers };
     if (payload !== undefined) all['Content-Length'] = Buffer.byteLength(payload);
-    const options: https.RequestOptions = {
-      method,
-      host: target.hostname.replace(/^\[|\]$/g, ''),
-      port: target.port || (secure ? 443 : 80),
-      path: `${target.pathname}${target.search}`,
-      headers: all,
-      agent: this.agent(target),
-      ...(secure ? this.tls() : {}),
-    };
+    const to = this.target(method, url, all);
+    if (to instanceof Error) return Promise.reject(to);
+    const { secure, options } = to;
     return new Promise<Sent>((resolve, reject) => {
       let settled = false;
       const finish = (error: Error | undefined, sent?: Sent) => {
@@ -136,18 +127,9 @@ export class Transport {
    * of the body keeps its own watch (the stream is handed over paused).
    */
   open(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: http.IncomingMessage }> {
-    const target = new URL(url);
-    const secure = target.protocol === 'https:';
-    if (!secure && target.protocol !== 'http:') return Promise.reject(new Error(`unsupported protocol ${target.protocol}`));
-    const options: https.RequestOptions = {
-      method: 'GET',
-      host: target.hostname.replace(/^\[|\]$/g, ''),
-      port: target.port || (secure ? 443 : 80),
-      path: `${target.pathname}${target.search}`,
-      headers: { 'User-Agent': this.userAgent, ...headers },
-      agent: this.agent(target),
-      ...(secure ? this.tls() : {}),
-    };
+    const to = this.target('GET', url, headers);
+    if (to instanceof Error) return Promise.reject(to);
+    const { secure, options } = to;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         req.destroy();
@@ -172,6 +154,23 @@ export class Transport {
     this.live.clear();
     for (const a of this.agents.values()) a.destroy();
     this.agents.clear();
+  }
+
+  /** Where a request goes and how: its host, port, path and agent (TLS settings over HTTPS); an Error for a protocol other than HTTP(S). */
+  private target(method: string, url: string, headers: Record<string, string | number>): { secure: boolean; options: https.RequestOptions } | Error {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    if (!secure && target.protocol !== 'http:') return new Error(`unsupported protocol ${target.protocol}`);
+    const options: https.RequestOptions = {
+      method,
+      host: target.hostname.replace(/^\[|\]$/g, ''),
+      port: target.port || (secure ? 443 : 80),
+      path: `${target.pathname}${target.search}`,
+      headers: { 'User-Agent': this.userAgent, ...headers },
+      agent: this.agent(target),
+      ...(secure ? this.tls() : {}),
+    };
+    return { secure, options };
   }
 
   private track(req: http.ClientRequest): void {

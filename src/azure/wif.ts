@@ -14,10 +14,10 @@
  * The job token goes only to the OIDC endpoint, and nothing goes to Entra but the form.
  */
 
-/** The Azure DevOps resource (its well-known application id) with the client-credentials suffix. */
 import { FailureError } from '../engine/failures';
 import { hideSecret, Redactor } from '../engine/secrets';
 
+/** The Azure DevOps resource (its well-known application id) with the client-credentials suffix. */
 export const AZURE_DEVOPS_SCOPE = '499b84ac-1321-427f-aa17-267ca6975798/.default';
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** The authority Microsoft's own Azure Artifacts tasks use for this exchange (public cloud). */

@@ -2,7 +2,7 @@
  * One request, start to end: select -> plan -> apply (or download) -> report. Each phase returns
  * new rows; failures are typed values that `explain` turns into words. Never throws.
  */
-import { protocols } from '../protocols';
+import { type Protocol, protocols } from '../protocols';
 import { ActionContext, AnyChange, defFor, ReadingAction } from './actions';
 import { apply, forEachLimited, readDeprecation, stateKey } from './apply';
 import { badInput, describeFailure, Failure, failureOf } from './failures';
@@ -10,12 +10,10 @@ import { explain, ExplainContext, trim } from './explain';
 import { Msg, msg } from './messages';
 import { plan, Row } from './plan';
 import type { FeedLocation, FeedsPort, FeedView, Ports } from './ports';
-import type { Protocol } from '../protocols';
 import { RunOutcome, sameRow, sortRows } from './report';
 import type { Request } from './request';
 import { findView, ResolvedFeed, resolveFeed } from './resolve';
 import { Candidate, Catalog, Filters, parseVersionSelector, selectOne, VersionMatcher, versionsWanted } from './select';
-
 
 export interface EngineContext {
   ports: Ports;
@@ -86,14 +84,14 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   // resolved first (which project's feed it means is decided from the list of feeds).
   // (Not for a name with `@`, which the service may take as a view of the feed: its id is asked for first.)
   const early: FeedLocation | undefined = req.feed.project && !req.feed.feed.includes('@') ? { projectId: req.feed.project, feedId: req.feed.feed } : undefined;
-  const ahead = early && startReads(feeds, early, protocol, def, req, matchers, needViews);
+  const reads = early && startReads(feeds, early, protocol, def, req, matchers, needViews);
   const feed = await resolveFeed(feeds, req.feed, ctx.project);
   p.feed = feed;
   platform.info(msg('FeedFound', feed.display, feed.feed.id));
 
   // The reads started beside the feed's look-up, or now (a bare name): awaited where they are read,
   // with the protocol's host (for the client URL) and the feed's views.
-  const { catalog, views: viewsRead } = ahead ?? startReads(feeds, feed.at, protocol, def, req, matchers, needViews);
+  const { catalog, views: viewsRead } = reads ?? startReads(feeds, feed.at, protocol, def, req, matchers, needViews);
   const other = new Catalog(feeds, feed.at, protocol, !def.fromRecycleBin);
   const [feedUrl, views] = await Promise.all([feeds.clientUrl(protocol, feed.feed), viewsRead]);
   p.feedUrl = feedUrl;

@@ -92,9 +92,7 @@ function passes(v: PackageVersionInfo, rule: VersionRule, f: Filters): boolean {
 
 /** The versions the filters leave and the selector matches (selectVersions' `matched`), as a set: no sorting. */
 function matchedSet(versions: PackageVersionInfo[], m: VersionMatcher, rule: VersionRule, f: Filters): PackageVersionInfo[] {
-  const filtered = versions.filter((v) => passes(v, rule, f));
-  if (m.kind !== 'latest') return m.kind === 'all' ? filtered : pick(filtered, m, rule);
-  return firstGreatest(filtered, rule);
+  return pick(versions.filter((v) => passes(v, rule, f)), m, rule);
 }
 
 /** The first of the greatest versions, in one pass (what a stable sort puts first, where the order is total). */

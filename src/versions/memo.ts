@@ -22,14 +22,5 @@ export function memo<T>(parse: (text: string) => T, limit = 50_000): (text: stri
  * keys, indexes and compares the same versions many times over.
  */
 export function remembering(rule: VersionRule): VersionRule {
-  const normalize = memo((v) => rule.normalize(v));
-  const isPrerelease = memo((v) => rule.isPrerelease(v));
-  return {
-    name: rule.name,
-    isValid: (v) => rule.isValid(v),
-    normalize,
-    compare: (a, b) => rule.compare(a, b),
-    isPrerelease,
-    parseRange: (s) => rule.parseRange(s),
-  };
+  return { ...rule, normalize: memo((v) => rule.normalize(v)), isPrerelease: memo((v) => rule.isPrerelease(v)) };
 }
