@@ -47,8 +47,15 @@ describe('e2e task: the built task as the agent starts it', function () {
     assert.equal(r.result?.status, 'Succeeded', r.stdout);
     const made = /##vso\[task\.debug\]the report's text was made ahead for (\d+) of (\d+) row\(s\)$/m.exec(r.stdout);
     assert.ok(made, 'the task makes the text ahead');
-    assert.equal(Number(made[2]), r.rows.length);
-    assert.ok(r.rows.length >= 5 && r.rows.some((x) => x.outcome === 'changed'));
+    // Two steps make it, and the run waits two round trips (the batch, the read-back) after the first.
+    assert.deepEqual([Number(made[1]), Number(made[2])], [r.rows.length, r.rows.length], 'all of it');
+    assert.ok(r.rows.length >= 5);
+    // The result file, made ahead, says what the feed now holds and what the run counted.
+    const changed = r.rows.filter((x) => x.outcome === 'changed');
+    assert.equal(String(changed.length), r.variables.changedCount);
+    const released = (name: string) => h.emu.versions('internal', 'nuget', name).filter((v) => v.views.includes('Release')).map((v) => `${name}@${v.version}`);
+    const now = new Set([...new Set(r.rows.map((x) => x.package))].flatMap(released));
+    for (const x of r.rows) assert.equal(now.has(`${x.package}@${x.version}`), x.after?.views.includes('Release'), `${x.package} ${x.version}`);
     assert.deepEqual(JSON.parse(r.variables.result), r.rows);
   });
 

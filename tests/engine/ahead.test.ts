@@ -43,7 +43,7 @@ describe('engine: the rows expected while the changes are in flight', () => {
     assert.ok(ran.outcome.rows.every((r, i) => r === expected[i]), 'each row is the very row expected');
   });
 
-  it('worked out only when asked: never, or after the run, the report is the same', async () => {
+  it('asked for never, or only after the run: the report is the same', async () => {
     let late: (() => readonly Row[]) | undefined;
     const never = await run(promote, () => undefined);
     const after = await run(promote, (_count, rows) => {

@@ -300,11 +300,15 @@ describe('engine nuget: failures and safety', function () {
   const h = useEmulator(nugetFixture);
 
   it('reads started ahead that the run no longer needs send nothing after its end', async () => {
-    h.emu.latencyMs = 40;
-    const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core\nContoso.Web', version: '*', view: 'Nope' });
+    // The names' queries are throttled (retry in 1 s); the views answer later, without the view
+    // asked for, and that ends the run while the queries wait to be sent again.
+    h.emu.fault({ match: { route: 'packages.list' }, status: 429, retryAfterSeconds: 1, count: 2 });
+    h.emu.fault({ match: { route: 'views.list' }, latencyMs: 100 });
+    const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core\nContoso.Web', version: '*', view: 'Nope' }, { realTime: true });
     const ended = Date.now();
     assert.equal(r.result?.status, 'Failed');
-    await new Promise((res) => setTimeout(res, 150));
+    assert.equal(h.emu.log.filter((x) => x.route === 'packages.list').length, 2, 'both names were asked before the run ended');
+    await new Promise((res) => setTimeout(res, 1500));
     assert.ok(h.emu.log.every((x) => x.at <= ended), `sent after the run ended: ${h.emu.log.filter((x) => x.at > ended).map((x) => x.path).join(', ')}`);
     const queries = h.emu.log.filter((x) => x.route === 'packages.list').map((x) => x.query.packageNameQuery);
     assert.equal(new Set(queries).size, queries.length, `a name asked twice: ${queries.join(', ')}`);

@@ -255,7 +255,7 @@ describe('emulator hostile server', () => {
       assert.ok(Date.now() - t0 >= 115);
     });
 
-    it('a service time answers each request that long after it arrives, its own work within it; reset clears it', async () => {
+    it('a service time answers each request no sooner than that long after it arrives; reset clears it', async () => {
       em.serviceTimeMs = 60;
       const t0 = Date.now();
       const answers = await Promise.all([call('GET', list()), call('GET', V()), call('POST', batchUrl(), { body: promoteBatch([['Contoso.Core', '1.1.0']]) })]);
