@@ -68,7 +68,6 @@ function agentLikeEnvironment(): Record<string, string> {
 
 interface Spawned { spawnAt: number; exitAt: number; code: number | null; stdout: string; stderr: string; peakKb?: number; tempDir: string }
 
-/** Starts the built task as the agent does and waits for it (bounded). */
 /** This shell's environment, less what an agent sets: what a developer's own run of the task would carry. */
 function shellEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
@@ -78,9 +77,10 @@ function shellEnvironment(): Record<string, string> {
   return env;
 }
 
+/** Starts the built task as the agent does and waits for it (bounded). */
 function runTask(em: Emulator, inputs: Record<string, string>, measureMemory = false, entry = taskEntry, base = agentLikeEnvironment()): Promise<Spawned> {
   const tempDir = makeTemp('bench');
-  const env = base;
+  const env = { ...base };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   const collection = `${em.urls.org}/`;
   Object.assign(env, {

@@ -1,28 +1,14 @@
 /** The built command line, started through its `bin` entry as a user's shell starts it. */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useEmulator } from '../helpers/e2e';
 import { nugetFixture } from '../helpers/fixtures';
 import { runFolder } from '../helpers/in-process';
-import { repoRoot } from '../helpers/run-task';
+import { cliBin as bin, CliRun, pkg, runCli } from '../helpers/cli';
 
-const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
-const bin = path.join(repoRoot, pkg.bin['package-lifecycle']);
-
-interface CliRun { code: number; stdout: string; stderr: string }
-
-function cli(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
-  const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(AZURE_DEVOPS_|SYSTEM_|HTTPS?_PROXY|NO_PROXY)/i.test(k)) clean[k] = v;
-  return new Promise((resolve) => {
-    const child = execFile(bin, args, { env: { ...clean, ...env }, cwd: runFolder('cli') }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-    child.stdin?.end(stdin ?? '');
-  });
-}
+/** The command line in a folder of its own. */
+const cli = (args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> => runCli(args, runFolder('cli'), env, stdin);
 
 describe('e2e cli: package-lifecycle through its bin entry', function () {
   this.timeout(60_000);
@@ -46,12 +32,18 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
   });
 
   it('makes the report\'s text while the changes are in flight (the debug log says so)', async () => {
+    const released = () => ['Contoso.Core', 'Contoso.Web', 'Contoso.Data'].flatMap((n) => h.emu.versions('internal', 'nuget', n).filter((v) => v.views.includes('Release')));
+    const before = released().length;
     const r = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.*', '--version', '*', '--view', 'Release', '--prerelease', 'include', '--json'], { ...pat(), PACKAGE_LIFECYCLE_DEBUG: '1' });
     assert.equal(r.code, 0, r.stderr);
-    const rows = JSON.parse(r.stdout) as { outcome: string }[];
+    const rows = JSON.parse(r.stdout) as { package: string; version: string; outcome: string }[];
     const made = /^debug: the report's text was made ahead for (\d+) of (\d+) row\(s\)$/m.exec(r.stderr);
     assert.ok(made, r.stderr);
-    assert.equal(Number(made[2]), rows.length);
+    assert.deepEqual([Number(made[1]), Number(made[2])], [rows.length, rows.length], 'all of it');
+    // What it printed, made ahead, says what the run did to the feed.
+    const changed = rows.filter((x) => x.outcome === 'changed').length;
+    assert.ok(changed > 0);
+    assert.equal(changed, released().length - before, 'the versions it says it promoted are the ones the feed gained');
   });
 
   it('prints the table on standard output and progress on standard error; exit 1 when the run fails', async () => {

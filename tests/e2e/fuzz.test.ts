@@ -6,13 +6,13 @@
 //
 // The committed run is small and seeded; for a hunt: FUZZ_RUNS=2000 (and FUZZ_SEED=<n>).
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { findProtocol, supports } from '../../src/protocols';
 import type { ActionKey } from '../../src/protocols';
 import { FaultSpec, Fixture, hostileFixture, RequestRecord } from '../emulator';
+import { filesUnder, runCli } from '../helpers/cli';
 import { changing, useEmulator } from '../helpers/e2e';
 import { nugetFixture } from '../helpers/fixtures';
 import { agentLines, leakForms } from '../helpers/hostile-checks';
@@ -57,7 +57,7 @@ const junk = fc
   .array(fc.oneof(bit, fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 6 })
   .map((p) => p.join('').replace(/\u0000/g, ''));
 /** A value with odd whitespace around it. */
-const padded = (v: string) => fc.constantFrom(` ${v}`, `${v} `, `\t${v}\r\n`, `\n${v}`).map((x) => x);
+const padded = (v: string) => fc.constantFrom(` ${v}`, `${v} `, `\t${v}\r\n`, `\n${v}`);
 
 const numberText = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('', '0', '1', '2', '3', '100') },
@@ -97,7 +97,7 @@ const wild = fc.record(
     packageType: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...typeList) }, { weight: 1, arbitrary: fc.constantFrom('', 'NuGet', 'NPM', 'python', 'gradle', '##vso[') }, { weight: 1, arbitrary: junk }),
     packages: packagesText,
     packageFiles: fc.oneof({ weight: 12, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom('*.nupkg', '**/*.tgz', '../*.nupkg', '!*.snupkg', 'missing.nupkg') }),
-    version: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...versions) }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: fc.constantFrom('1.0.0').chain(padded) }),
+    version: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...versions) }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: padded('1.0.0') }),
     view: viewText,
     sourceView: fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 1, arbitrary: viewText }),
     exceptView: fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 1, arbitrary: viewText }),
@@ -279,13 +279,6 @@ export function certainlyInvalid(i: GenInputs): string | undefined {
 
 // ---- invariants -------------------------------------------------------------------------------
 
-function filesUnder(root: string): string[] {
-  if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((d) => !d.isDirectory())
-    .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name));
-}
-
 const inside = (dir: string, file: string) => {
   const rel = path.relative(dir, file);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
@@ -344,7 +337,6 @@ function checkTaskRun(r: TaskRun, i: GenInputs, log: RequestRecord[], token: str
       const variable = /variable=([^;\]]*)/.exec(m[2])?.[1];
       assert.ok(variable && allowedVariables.includes(variable), `setvariable ${variable}: ${at}`);
     }
-    if (m[1] !== 'task.setsecret') for (const f of leakForms(token)) assert.ok(!line.includes(f), `the token in ${JSON.stringify(line.slice(0, 200))}`);
   }
   for (const f of leakForms(token)) {
     const text = lines.filter((l) => !l.startsWith('##vso[task.setsecret]')).join('\n');
@@ -415,8 +407,6 @@ describe('e2e fuzz: the built task and command line under generated inputs', fun
     await fc.assert(
       fc.asyncProperty(taskRun, fc.boolean(), async ({ i, fs: fs_, who }, debug) => {
         h.emu.reset(fixture());
-        h.emu.clearFaults();
-        h.emu.clearLog();
         for (const f of fs_) h.emu.fault(f);
         const root = runFolder('fuzz');
         const work = path.join(root, 'work');
@@ -446,20 +436,7 @@ describe('e2e fuzz: the built task and command line under generated inputs', fun
 
   // ---- the command line ----
 
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { bin: Record<string, string> };
-  const bin = path.join(repoRoot, pkg.bin['package-lifecycle']);
-  interface CliRun { code: number | null; stdout: string; stderr: string }
-  const cli = (args: string[], env: Record<string, string>, cwd: string): Promise<CliRun> => {
-    const clean: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(AZURE_DEVOPS_|SYSTEM_|HTTPS?_PROXY|NO_PROXY|PACKAGE_LIFECYCLE)/i.test(k)) clean[k] = v;
-    return new Promise((resolve) => {
-      const child = execFile(process.execPath, [bin, ...args], { env: { ...clean, ...env }, cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-      });
-      child.stdin?.end('');
-    });
-  };
-  const cliAction = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('promote', 'unlist', 'relist', 'deprecate', 'undeprecate', 'delete', 'restore', 'permanent-delete', 'permanentDelete', 'download', 'show') }, { weight: 1, arbitrary: fc.constantFrom('frob', '', '--', '-x') });
+  const cliAction = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...actionList.flatMap((a) => (a === 'permanentDelete' ? ['permanent-delete', a] : [a]))) }, { weight: 1, arbitrary: fc.constantFrom('frob', '', '--', '-x') });
   const flagValue = (flag: string, values: fc.Arbitrary<string>) => values.map((v) => [flag, v]);
   const cliFlags = fc.array(
     fc.oneof(
@@ -515,13 +492,12 @@ describe('e2e fuzz: the built task and command line under generated inputs', fun
     await fc.assert(
       fc.asyncProperty(cliArgs, async (a) => {
         h.emu.reset(fixture());
-        h.emu.clearLog();
         const root = runFolder('fuzz-cli');
         const work = path.join(root, 'work');
         fs.mkdirSync(work);
         const args = [a.action, '--org', `${h.emu.urls.org}/`, '--feed', a.feed, ...a.selectors.map((s) => s.replace(/\u0000/g, '')), ...a.flags.flat(), ...(a.json ? ['--json'] : [])].filter((x) => x !== '');
         const token = h.emu.tokens.owner;
-        const r = await cli(args, { AZURE_DEVOPS_EXT_PAT: token }, work);
+        const r = await runCli(args, work, { AZURE_DEVOPS_EXT_PAT: token });
         const at = `args ${JSON.stringify(args)}\n${r.stdout.slice(-1000)}\n${r.stderr.slice(-1500)}`;
         try {
           assert.ok(r.code === 0 || r.code === 1 || r.code === 2, `exit code ${r.code}: ${at}`);

@@ -180,7 +180,6 @@ describe('engine features: packageFiles', function () {
     assert.match(r.result!.message, /packageFiles, line 1 \('drop\/\*\*\/\*\.nupkg'\): no file matches/);
     r = await run(h.emu, { action: 'promote', feed, packages: 'Contoso.Core', packageFiles: '*.nupkg', view: 'Release' }, { workDir: dir });
     assert.match(r.result!.message, /either 'packages' or 'packageFiles'/);
-    assert.equal(changing(h.emu.log).length, 0);
     assert.deepEqual(h.emu.log.map((x) => x.route), [], 'nothing at all was sent');
   });
 

@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import type * as Agent from '../../src/agent';
 import type { ProbeCall, ProbePlan, ProbeResult } from '../helpers/agent-probe';
 import { makeTemp } from '../helpers/temp';
+import { taskEntry } from '../helpers/run-task';
 
-const root = path.resolve(__dirname, '..', '..', '..');
 const probeScript = path.join(__dirname, '..', 'helpers', 'agent-probe.js');
 const EOL = '\n';
 
@@ -312,7 +312,7 @@ function runProbe(which: 'tasklib' | 'agent', dir: string, env: Record<string, s
 }
 
 /** Both modules on one case, in parallel; the temporary folder (task-lib writes key files there) goes. */
-async function runBoth(c: Case): Promise<{ theirs: ProbeResult; ours: ProbeResult; dir: string }> {
+async function runBoth(c: Case): Promise<{ theirs: ProbeResult; ours: ProbeResult }> {
   const dir = makeTemp('agent-oracle');
   try {
     const plan: ProbePlan = { calls: c.calls, crash: c.crash };
@@ -320,7 +320,7 @@ async function runBoth(c: Case): Promise<{ theirs: ProbeResult; ours: ProbeResul
     // Nothing from this process's environment: each case is the whole environment.
     const env = { AGENT_TEMPDIRECTORY: dir, ...c.env };
     const [theirs, ours] = await Promise.all([runProbe('tasklib', dir, env), runProbe('agent', dir, env)]);
-    return { theirs, ours, dir };
+    return { theirs, ours };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -382,7 +382,7 @@ describe('src/agent.ts against azure-pipelines-task-lib, the oracle (each in its
     });
   }
 
-  it('the cases hold hostile text in properties and messages, and write something', async () => {
+  it('the case with a hostile correlation id writes it escaped in properties, as task-lib does', async () => {
     const { ours } = await runBoth(cases.find((c) => c.env.COMMAND_CORRELATION_ID === 'corr;1]%')!);
     const written = ours.calls.flatMap((r) => r.written).join('');
     for (const form of ['%3B', '%5D', '%AZP25', '%0D', '%0A']) assert.ok(written.includes(form), form);
@@ -442,10 +442,9 @@ describe('src/agent.ts command lines against task-lib TaskCommand, over any text
 
 describe('the task bundle', () => {
   it('carries no task-lib and ships no lib.json', function () {
-    const bundle = path.join(root, 'dist', 'index.js');
-    if (!fs.existsSync(bundle)) this.skip(); // no bundle until the build makes one
-    const text = fs.readFileSync(bundle, 'utf8');
+    if (!fs.existsSync(taskEntry)) this.skip(); // no bundle until the build makes one
+    const text = fs.readFileSync(taskEntry, 'utf8');
     for (const mark of ['_vsts_task_lib', 'LIB_', 'shelljs', '.taskkey', 'aes-256-ctr']) assert.ok(!text.includes(mark), `dist/index.js holds ${mark}`);
-    assert.ok(!fs.existsSync(path.join(root, 'dist', 'lib.json')), 'dist/lib.json is left from an older build');
+    assert.ok(!fs.existsSync(path.join(path.dirname(taskEntry), 'lib.json')), 'dist/lib.json is left from an older build');
   });
 });

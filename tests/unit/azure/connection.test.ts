@@ -97,10 +97,12 @@ describe('azure connection: the location service through our own client', () => 
     });
   }
 
+  /** A server older than the api-version asked for. */
+  const refused = json(400, { message: 'The requested REST API version of 7.2 is out of range for this server.', typeKey: 'VssVersionOutOfRangeException' });
+
   it('a server that refuses the api-version: the route table, then the list at the version it names, each retried', async () => {
     const older = json(200, { count: 1, value: [{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, minVersion: '3.2', maxVersion: '7.0', releasedVersion: '0.0' }] });
-    const outOfRange = json(400, { message: 'The requested REST API version of 7.2 is out of range for this server.', typeKey: 'VssVersionOutOfRangeException' });
-    const org = await serve('127.0.0.1', [outOfRange, drop, older, empty(502), areas('https://feeds.example.invalid/')]);
+    const org = await serve('127.0.0.1', [refused, drop, older, empty(502), areas('https://feeds.example.invalid/')]);
     try {
       const { c } = connect(org.url);
       assert.equal(await c.areaUrl(packaging), 'https://feeds.example.invalid/');
@@ -116,7 +118,6 @@ describe('azure connection: the location service through our own client', () => 
     }
   });
 
-  const refused = json(400, { message: 'The requested REST API version of 7.2 is out of range for this server.', typeKey: 'VssVersionOutOfRangeException' });
   for (const [what, steps] of [
     ['the area list', [page(203)]],
     ['the route table of a server that refused the list', [refused, page(203)]],
