@@ -172,6 +172,7 @@ export class Catalog {
   private wanted: { names: Set<string>; globs: ((name: string) => boolean)[] } | undefined;
   private pass: Promise<Map<string, PackageInfo>> | undefined;
   private readonly queried = new Map<string, Promise<PackageInfo | undefined>>();
+  private names: Promise<string[]> | undefined;
   /** Pages the last full pass read: what a read-back through the listing costs. */
   pages = 0;
 
@@ -256,16 +257,24 @@ export class Catalog {
     this.pass = undefined;
   }
 
-  /** The names closest to `name`, for a "package not found" message: one pass keeping names only. */
+  /**
+   * The names closest to `name`, for a "package not found" message. The names come from one pass
+   * over the listing, kept (names only) for every later missing name of the run.
+   */
   async closest(name: string, max = 3): Promise<string[]> {
+    this.names ??= (async () => {
+      const names = new Set<string>();
+      for await (const page of this.feeds.packagePages(this.at, this.protocol, { recycleBin: this.recycleBin })) {
+        for (const p of page) names.add(p.name);
+      }
+      return [...names];
+    })();
     const target = name.toLowerCase();
-    const scored: { name: string; d: number }[] = [];
-    for await (const page of this.feeds.packagePages(this.at, this.protocol, { recycleBin: this.recycleBin })) {
-      for (const p of page) scored.push({ name: p.name, d: distance(target, p.name.toLowerCase()) });
-      scored.sort((a, b) => a.d - b.d || a.name.localeCompare(b.name));
-      scored.length = Math.min(scored.length, max);
-    }
-    return scored.map((x) => x.name);
+    return (await this.names)
+      .map((n) => ({ name: n, d: distance(target, n.toLowerCase()) }))
+      .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
+      .slice(0, max)
+      .map((x) => x.name);
   }
 }
 
@@ -383,8 +392,8 @@ async function noMatch(d: SelectDeps, s: Selector, packages: PackageInfo[]): Pro
   const { catalog, other } = d;
   if (!s.glob && packages.length === 0) {
     if (catalog.recycleBin && (await other.byName(s.name))) return msg('PackageNotInRecycleBin', s.input, s.line, s.text);
-    const found = (await Promise.all([catalog.closest(s.name), other.closest(s.name)])).flat();
-    const closest = [...new Set(found)].sort((a, b) => distance(s.name.toLowerCase(), a.toLowerCase()) - distance(s.name.toLowerCase(), b.toLowerCase())).slice(0, 3);
+    // From the listing the action selects from, read once for every missing name of the run.
+    const closest = await catalog.closest(s.name);
     return msg('PackageNotFound', s.input, s.line, s.text, closest.length ? closest.join(', ') : '(none)');
   }
   if (packages.length === 0) return msg('GlobNoMatch', s.input, s.line, s.text);

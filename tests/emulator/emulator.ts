@@ -385,9 +385,11 @@ export class Emulator {
       const ready = this.prepare(reply);
       const left = service - (nowMs() - rec.at);
       if (left > 0) await this.sleep(left);
+      rec.answeredAt = nowMs();
       this.send(res, ready);
       return;
     }
+    rec.answeredAt = nowMs();
     this.write(res, reply, f?.stallBodyMs);
   }
 

@@ -83,6 +83,8 @@ export interface RequestRecord {
   seq: number;
   /** Arrival time, epoch milliseconds with sub-millisecond precision. */
   at: number;
+  /** When the answer was handed to the socket (answers a fault shaped: not set). */
+  answeredAt?: number;
   host: HostKey;
   method: string;
   path: string;

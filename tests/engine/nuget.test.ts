@@ -224,7 +224,8 @@ describe('engine nuget: selection and guards', function () {
   it('a package that does not exist names the closest ones', async () => {
     const r = await runTask(h.emu, { action: 'show', feed, packages: 'Contoso.Cor', version: '*' });
     assert.equal(r.result?.status, 'Failed');
-    assert.match(r.result!.message, /Contoso\.Core/);
+    // Nearest first: Core is 1 edit away, Web 3, Data 4.
+    assert.match(r.result!.message, /Closest names: Contoso\.Core, Contoso\.Web, Contoso\.Data\.$/);
   });
 
   it('a bad version selector names its line and sends nothing', async () => {
