@@ -145,9 +145,12 @@ describe('engine features: packageFiles', function () {
     makeNupkg(dir, 'Contoso.Core', '1.1.0.0', { fileName: 'misleading.9.9.9.nupkg' });
     makeNupkg(dir, 'Contoso.Core', '1.2.0');
     makeNupkg(dir, 'Contoso.Core', '1.2.0', { symbols: true });
+    // A symbol package of a version no .nupkg names: read as a package, it would be promoted too.
+    makeNupkg(dir, 'Contoso.Core', '0.9.25', { symbols: true });
     const r = await run(h.emu, { action: 'promote', feed, packageFiles: '**/*.nupkg\n**/*.snupkg', view: 'Release' }, { workDir: dir });
     assert.equal(r.result?.status, 'Succeeded', `${r.result?.message}\n${r.stdout}`);
     assert.deepEqual(r.rows.map((x) => [x.version, x.outcome]), [['1.1.0', 'changed'], ['1.2.0', 'changed']]);
+    assert.ok(!versions(h.emu, 'nuget', 'Contoso.Core').find((x) => x.version === '0.9.25')!.views.includes('Release'));
     assert.ok(versions(h.emu, 'nuget', 'Contoso.Core').filter((x) => x.views.includes('Release')).some((x) => x.version === '1.1.0'));
   });
 
