@@ -33,7 +33,7 @@ export function readPackageFilesWith(match: FindMatchFn, root: string, platform:
         continue;
       }
       for (const file of found.files) {
-        const read = readPackageFileAt(file);
+        const read = await readPackageFileAt(file);
         if (read.kind === 'skipped') continue;
         if (read.kind === 'error') throw badInput(msg('PackageFileUnreadable', file, read.reason));
         if (read.protocol !== request.protocol.key) throw badInput(msg('PackageFileWrongType', file, read.protocol, request.protocol.key));

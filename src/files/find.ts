@@ -200,7 +200,7 @@ export function findPackageFiles(patterns: string[], root: string, match: FindMa
 }
 
 /** Reads one found file and what it holds; a file that cannot be read is an error result. */
-export function readPackageFileAt(file: string): PackageFileResult {
+export async function readPackageFileAt(file: string): Promise<PackageFileResult> {
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(file);

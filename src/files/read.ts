@@ -74,15 +74,15 @@ const fail = (reason: string): never => {
   throw new Unreadable(reason);
 };
 
-/** Reads the name and version of one package file from its content. Never throws. */
-export function readPackageFile(fileName: string, bytes: Uint8Array): PackageFileResult {
+/** Reads the name and version of one package file from its content. Never rejects. */
+export async function readPackageFile(fileName: string, bytes: Uint8Array): Promise<PackageFileResult> {
   const kind = kindOf(fileName);
   if (kind === undefined) {
     return { kind: 'error', reason: `it is not a package file this task reads (${PACKAGE_FILE_ENDINGS.join(', ')})` };
   }
   if (typeof kind === 'string') return { kind: 'skipped', reason: `it is ${kind}` };
   try {
-    const { protocol, name, version } = readKind(kind.format, bytes);
+    const { protocol, name, version } = await readKind(kind.format, bytes);
     return { kind: 'package', protocol, name, version };
   } catch (e) {
     if (e instanceof Unreadable || e instanceof ArchiveError) {
@@ -98,7 +98,7 @@ interface Found {
   version: string;
 }
 
-function readKind(format: Format, bytes: Uint8Array): Found {
+async function readKind(format: Format, bytes: Uint8Array): Promise<Found> {
   switch (format) {
     case 'nupkg':
       return nuspec(zipEntry(bytes, (p) => !p.includes('/') && p.toLowerCase().endsWith('.nuspec'), '.nuspec file at its root'));
@@ -110,7 +110,7 @@ function readKind(format: Format, bytes: Uint8Array): Found {
     case 'sdist-zip':
       return pypiMetadata(zipEntry(bytes, (p) => /^[^/]+\/PKG-INFO$/.test(p), 'PKG-INFO file in its top folder'), 'PKG-INFO');
     case 'crate':
-      return cargoToml(tarEntry(bytes, (p) => /^[^/]+\/Cargo\.toml$/.test(p), 'Cargo.toml file in its top folder'));
+      return cargoToml(await tarEntry(bytes, (p) => /^[^/]+\/Cargo\.toml$/.test(p), 'Cargo.toml file in its top folder'));
     case 'pom':
       return pom(bytes);
     case 'jar':
@@ -149,8 +149,8 @@ function zipEntry(bytes: Uint8Array, pick: (path: string) => boolean, what: stri
   return data;
 }
 
-function tarEntry(bytes: Uint8Array, pick: (path: string) => boolean, what: string): Uint8Array {
-  const found = readTarGz(bytes, pick, (f) => f.size > 0, { maxEntry: MAX_METADATA_BYTES, maxTotal: MAX_UNPACKED_BYTES });
+async function tarEntry(bytes: Uint8Array, pick: (path: string) => boolean, what: string): Promise<Uint8Array> {
+  const found = await readTarGz(bytes, pick, (f) => f.size > 0, { maxEntry: MAX_METADATA_BYTES, maxTotal: MAX_UNPACKED_BYTES });
   const first = found.values().next();
   if (first.done) fail(`it holds no ${what}`);
   return first.value as Uint8Array;
@@ -161,10 +161,10 @@ function tarEntry(bytes: Uint8Array, pick: (path: string) => boolean, what: stri
  * `<name>-<version>/PKG-INFO`. The file name's ending says which is looked for first; a tarball
  * that turns out to be the other kind is reported as that kind, for the caller to compare.
  */
-function tarball(bytes: Uint8Array, prefer: 'npm' | 'pypi'): Found {
+async function tarball(bytes: Uint8Array, prefer: 'npm' | 'pypi'): Promise<Found> {
   const npmPath = /^[^/]+\/package\.json$/;
   const pypiPath = /^[^/]+\/PKG-INFO$/;
-  const found = readTarGz(
+  const found = await readTarGz(
     bytes,
     (p) => npmPath.test(p) || pypiPath.test(p),
     (f) => (prefer === 'npm' ? f.has('package/package.json') : [...f.keys()].some((p) => pypiPath.test(p))),
