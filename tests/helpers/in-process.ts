@@ -2,11 +2,13 @@
  * Runs the engine in this process the way the task does, through the same wiring and the same
  * outputs, against the emulator on loopback with the real HTTP client. Returns what the task would
  * have written (the TaskRun shape of ./run-task), so most behaviour is tested without starting a
- * process. Sleeps are virtual: a fake clock moves on instead, so no test waits for real back-off.
+ * process. Sleeps are virtual: a sinon fake moves the run's clock on instead, so no test waits for
+ * real back-off.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as sinon from 'sinon';
 import type { Credential } from '../../src/azure/http';
 import { format, Msg } from '../../src/engine/messages';
 import type { Platform } from '../../src/engine/ports';
@@ -56,7 +58,9 @@ export async function runInProcess(emu: Emulator, inputs: Record<string, string>
   const messages: Msg[] = [];
   const debug: string[] = [];
   let clock = Date.now();
-  let sleptMs = 0;
+  const virtualSleep = sinon.fake(async (ms: number) => {
+    clock += ms;
+  });
   const platform: Platform = {
     info: (m) => {
       messages.push(m);
@@ -67,12 +71,7 @@ export async function runInProcess(emu: Emulator, inputs: Record<string, string>
       warnings.push(format(m));
     },
     debug: (l) => debug.push(l),
-    sleep: opts.realTime
-      ? (ms) => new Promise((r) => setTimeout(r, ms))
-      : async (ms) => {
-          sleptMs += ms;
-          clock += ms;
-        },
+    sleep: opts.realTime ? (ms) => new Promise((r) => setTimeout(r, ms)) : virtualSleep,
     now: () => (opts.realTime ? Date.now() : clock),
   };
   const collection = opts.collectionUrl ?? `${emu.mode === 'onprem' ? emu.urls.collection : emu.urls.org}/`;
@@ -123,6 +122,6 @@ export async function runInProcess(emu: Emulator, inputs: Record<string, string>
     rows: JSON.parse(out.json) as ResultRow[],
     messages,
     debug,
-    sleptMs,
+    sleptMs: virtualSleep.args.reduce((n, [ms]) => n + ms, 0),
   };
 }

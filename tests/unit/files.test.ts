@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as TaskLib from 'azure-pipelines-task-lib/task';
 import { gzipSync } from 'fflate';
+import * as sinon from 'sinon';
 import { findMatch, findPackageFiles, readPackageFileAt } from '../../src/files/find';
 import { MAX_METADATA_BYTES, packageFileKind, PackageFileResult, readPackageFile } from '../../src/files/read';
 import {
@@ -31,12 +32,11 @@ function taskLib(): typeof TaskLib {
 
 /** task-lib's own findMatch, its ##vso debug lines (from loading it, too) kept off the test output. */
 function taskLibFindMatch(root: string, patterns: string[]): string[] {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
+  const quiet = sinon.stub(process.stdout, 'write').returns(true);
   try {
     return taskLib().findMatch(root, patterns);
   } finally {
-    process.stdout.write = write;
+    quiet.restore();
   }
 }
 
@@ -341,13 +341,11 @@ describe('package files', () => {
     });
 
     it('a given matcher is called once per include line, with the exclusions', () => {
-      const calls: string[][] = [];
-      const fake = (r: string, patterns: string[]): string[] => {
-        calls.push([r, ...patterns]);
-        return patterns[0] === 'x' ? [path.join(root, 'out', 'A.1.0.0.nupkg'), path.join(root, 'out')] : [];
-      };
-      const r = findPackageFiles(['x', '!y', 'z'], root, fake);
-      assert.deepEqual(calls, [[root, 'x', '!y'], [root, 'z', '!y']]);
+      const match = sinon.fake((_root: string, patterns: string[]): string[] =>
+        patterns[0] === 'x' ? [path.join(root, 'out', 'A.1.0.0.nupkg'), path.join(root, 'out')] : [],
+      );
+      const r = findPackageFiles(['x', '!y', 'z'], root, match);
+      assert.deepEqual(match.args, [[root, ['x', '!y']], [root, ['z', '!y']]]);
       assert.deepEqual(rel(r.files), ['work/s/out/A.1.0.0.nupkg']);
       assert.deepEqual(r.empty, ['z']);
     });
