@@ -30,7 +30,7 @@ describe('engine: many names and slow servers', function () {
   it('keeps several batches in flight at once on a slow server', async () => {
     h.emu.generate({ feed: 'internal', project: 'Fabrikam', protocol: 'nuget', packages: 400, versionsEach: 1, prefix: 'Slow.Pkg' });
     h.emu.clearLog();
-    h.emu.serviceTimeMs = 150;
+    h.emu.serviceTimeMs = 300;
     const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Slow.*', version: '*', view: 'Release', maxVersions: '0' });
     assert.equal(r.result?.status, 'Succeeded', r.result?.message);
     const batches = h.emu.log.filter((x) => x.route === 'nuget.batch');
