@@ -10,19 +10,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NetworkOptions } from './azure/transport';
 import { AzureHttp, Credential, defaultRetry, secretForms, sleepFor } from './azure/http';
-import { relieve, worthCollectingWhileWaiting } from './azure/memory';
 import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';
 import { FailureError } from './engine/failures';
 import { format, msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
 import { inline } from './engine/text';
-import { gathering, present, textAhead } from './outputs';
+import { present } from './outputs';
 import { runInputs, stopped } from './wiring';
 
 const platform: Platform = {
-  // Straight to stdout: setting up the global console costs milliseconds, on the way to the first batch.
-  info: (m) => void process.stdout.write(`${format(m)}\n`),
+  info: (m) => console.log(format(m)),
   warn: (m) => tl.warning(format(m)),
   debug: (line) => tl.debug(inline(line)),
   sleep: sleepFor,
@@ -127,24 +125,10 @@ function numberVariable(name: string): number | undefined {
   return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
-/** A file written piece by piece, the pieces gathered into writes of about 64 KB. */
-function writeFile(file: string, fill: (add: (piece: string) => void) => void): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    // writeFileSync on a descriptor writes all of it, however many writes that takes.
-    const out = gathering((text) => fs.writeFileSync(fd, text));
-    fill((piece) => out.add(piece));
-    out.end();
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 async function main(): Promise<void> {
   const inputs: Inputs = {};
   const temp = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
   let outcome;
-  const ahead = textAhead({ settle: () => relieve(worthCollectingWhileWaiting) });
   let title = format(msg('SummaryTitle', tl.getInput('action', false) ?? '', tl.getInput('packageType', false) ?? '', tl.getInput('feed', false) ?? '', ''));
   try {
     // The credential first: its token is masked before anything else can print.
@@ -161,36 +145,21 @@ async function main(): Promise<void> {
       platform,
       project: t.own ? { id: tl.getVariable('System.TeamProjectId'), name: tl.getVariable('System.TeamProject') } : undefined,
       workingDirectory,
-      expect: ahead.expect,
     });
     outcome = ran.outcome;
     if (ran.request) title = format(msg('SummaryTitle', ran.request.action, ran.request.protocol.displayName, ran.request.feed.text, ran.request.dryRun ? format(msg('DryRunTag')) : ''));
   } catch (e) {
     outcome = stopped(e instanceof InputProblem ? e.m : msg('Unexpected', e instanceof Error ? e.message : String(e)));
   }
-  // What the run read is garbage now: where that was a lot, let it go before the report's text is built.
-  relieve(4 * 1024 * 1024);
   fs.mkdirSync(temp, { recursive: true });
   const stamp = `${Date.now()}-${process.pid}`;
-  const resultFile = path.join(temp, `package-lifecycle-${stamp}.json`);
-  const texts = ahead.stop();
-  if (texts) tl.debug(texts.summary);
-  const out = present(outcome, title.trim(), resultFile, format, texts);
-  // The big pieces are written as they are made, a few pages of text at a time.
-  writeFile(resultFile, (write) => out.writeJson(write));
+  const out = present(outcome, title.trim(), path.join(temp, `package-lifecycle-${stamp}.json`), format);
+  fs.writeFileSync(out.resultFile, out.json);
   // Every run that reached the feed ends with the table, empty or not.
-  const table = out.tableLines();
-  if (table) {
-    const log = gathering((text) => process.stdout.write(text));
-    log.add('\n');
-    for (const line of table) log.add(`${line}\n`);
-    log.add(`\n${out.counts}\n\n`);
-    log.end();
-  }
+  const table = out.table;
+  if (table !== undefined) process.stdout.write(`\n${table}\n\n${out.counts}\n\n`);
   const summary = path.join(temp, `package-lifecycle-${stamp}.md`);
-  writeFile(summary, (write) => {
-    for (const line of out.markdownLines()) write(`${line}\n`);
-  });
+  fs.writeFileSync(summary, out.markdown);
   tl.uploadSummary(summary);
   for (const [name, value] of Object.entries(out.variables)) if (value !== undefined) tl.setVariable(name, value);
   for (const w of out.warnings) tl.warning(w);
