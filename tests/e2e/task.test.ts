@@ -60,6 +60,15 @@ describe('e2e task: the built task as the agent starts it', function () {
     assert.deepEqual(JSON.parse(r.variables.result), r.rows);
   });
 
+  it('an endpoint authorization that is not JSON fails by its connection\'s name, never quoting it', async () => {
+    const secret = 'not-json-s3cret-0123456789';
+    const r = await runTask(h.emu, { action: 'show', feed, packages: 'Contoso.Core', version: '*' }, { env: { ENDPOINT_AUTH_SYSTEMVSSCONNECTION: `{ AccessToken: ${secret}`, SYSTEM_DEBUG: 'true' } });
+    assert.equal(r.result?.status, 'Failed');
+    assert.match(r.result!.message, /The service connection 'SystemVssConnection' has no URL or no personal access token/);
+    assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), r.stdout);
+    assert.equal(h.emu.log.length, 0);
+  });
+
   it('bad input fails before any request, with one line and no empty table', async () => {
     const r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core, Contoso.Web', version: '1.0.0', view: 'Release' });
     assert.equal(r.result?.status, 'Failed');
