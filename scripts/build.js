@@ -1,7 +1,7 @@
 // Build: type-check and compile everything (src and tests) with tsc into out/,
-// then bundle each entry that exists into dist/: src/task.ts -> dist/index.js (the file task.json
-// names) and src/cli.ts -> dist/cli.js (executable). Bundles are minified, tree-shaken and carry
-// no source map, so the .vsix stays small.
+// then bundle each entry that exists into dist/, once each: src/task.ts -> dist/index.js (the file
+// task.json names; task-lib inside it reads ../task.json at run time) and src/cli.ts -> dist/cli.js
+// (executable). Bundles are minified, tree-shaken and carry no source map, so the .vsix stays small.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -17,6 +17,7 @@ execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { 
 
 const entries = [
   { source: path.join(root, 'src', 'task.ts'), out: 'index.js' },
+  // The command line, `package-lifecycle` (package.json `bin`): the same engine, its own entry.
   { source: path.join(root, 'src', 'cli.ts'), out: 'cli.js', banner: '#!/usr/bin/env node', executable: true },
 ].filter((e) => fs.existsSync(e.source));
 
@@ -24,6 +25,7 @@ if (entries.length) {
   const esbuild = require('esbuild');
   const dist = path.join(root, 'dist');
   fs.mkdirSync(dist, { recursive: true });
+  const version = JSON.stringify(require(path.join(root, 'package.json')).version);
   for (const e of entries) {
     // Written aside and renamed into place, so a task started meanwhile never finds it half there.
     const next = path.join(dist, `${path.basename(e.out, '.js')}.${process.pid}.tmp.js`);
@@ -39,35 +41,10 @@ if (entries.length) {
       sourcemap: false,
       logLevel: 'warning',
       legalComments: 'none',
+      define: { PACKAGE_VERSION: version },
       ...(e.banner ? { banner: { js: e.banner } } : {}),
     });
     if (e.executable) fs.chmodSync(next, 0o755);
     fs.renameSync(next, path.join(dist, e.out));
   }
-  // The task no longer carries task-lib, nor its message catalogue: a lib.json from an older build goes.
-  fs.rmSync(path.join(dist, 'lib.json'), { force: true });
-}
-
-// The command line, `package-lifecycle` (package.json `bin`): the same engine, its own entry.
-const cliEntry = path.join(root, 'src', 'cli.ts');
-if (fs.existsSync(cliEntry)) {
-  const esbuild = require('esbuild');
-  const dist = path.join(root, 'dist');
-  fs.mkdirSync(dist, { recursive: true });
-  const next = path.join(dist, `cli.${process.pid}.tmp.js`);
-  esbuild.buildSync({
-    entryPoints: [cliEntry],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: next,
-    logLevel: 'warning',
-    legalComments: 'none',
-    minify: true,
-    banner: { js: '#!/usr/bin/env node' },
-    define: { PACKAGE_VERSION: JSON.stringify(require(path.join(root, 'package.json')).version) },
-  });
-  fs.chmodSync(next, 0o755);
-  fs.renameSync(next, path.join(dist, 'cli.js'));
 }

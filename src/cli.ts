@@ -7,12 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Credential, sleepFor } from './azure/http';
-import { relieve, worthCollectingWhileWaiting } from './azure/memory';
 import { format } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { actions, Inputs } from './engine/request';
 import { inline } from './engine/text';
-import { present, textAhead } from './outputs';
+import { present } from './outputs';
 import { runInputs } from './wiring';
 
 declare const PACKAGE_VERSION: string | undefined;
@@ -191,7 +190,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     now: () => Date.now(),
   };
   const cwd = process.cwd();
-  const ahead = textAhead({ settle: () => relieve(worthCollectingWhileWaiting) });
   const ran = await runInputs(p.inputs, {
     collectionUrl: p.org,
     credential,
@@ -201,11 +199,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     platform,
     project: p.project ? { name: p.project } : undefined,
     workingDirectory: cwd,
-    expect: ahead.expect,
   });
-  const texts = ahead.stop();
-  if (texts) platform.debug(texts.summary);
-  const out = present(ran.outcome, '', path.join(cwd, 'result.json'), format, texts);
+  const out = present(ran.outcome, '', path.join(cwd, 'result.json'), format);
   if (p.json) io.out(`${out.json}\n`);
   else if (out.table !== undefined) io.out(`${out.table}\n\n${out.counts}\n`);
   for (const e of out.errors) io.err(`error: ${e}\n`);

@@ -1,29 +1,36 @@
 /**
- * The pipeline task: reads the task's inputs and the agent's settings, runs the engine through the
- * wiring, and writes the log, the summary tab, output variables and the task result. Nothing else
- * lives here.
+ * The pipeline task: reads the task's inputs and the agent's settings through
+ * azure-pipelines-task-lib, runs the engine through the wiring, and writes the log, the summary
+ * tab, output variables and the task result. Nothing else lives here.
+ *
+ * task-lib takes the secrets out of the environment as it loads (into its vault), and writes a few
+ * debug lines and its `.taskkey` into the agent's temp folder; the agent masks what is registered
+ * with setSecret, so the credential is registered before anything of ours is written.
  */
-// First: it takes the secrets out of the environment as it loads.
-import * as tl from './agent';
+import * as tl from 'azure-pipelines-task-lib/task';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { NetworkOptions } from './azure/transport';
 import { AzureHttp, Credential, defaultRetry, secretForms, sleepFor } from './azure/http';
-import { relieve, worthCollectingWhileWaiting } from './azure/memory';
 import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';
+import { readPackageFilesWith } from './adapters';
 import { FailureError } from './engine/failures';
-import { format, msg, Msg } from './engine/messages';
+import { msg, Msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
 import { inline } from './engine/text';
-import { gathering, present, textAhead } from './outputs';
-import { runInputs, stopped } from './wiring';
+import { present } from './outputs';
+import { runInputs, Settings, stopped } from './wiring';
+
+/**
+ * A message in words: task.json's text through task-lib's `loc`, each argument made safe for a
+ * line first (the keys and their number of arguments are checked by the compiler, ./engine/catalog).
+ */
+const say = (m: Msg): string => tl.loc(m.key, ...m.args.map((a) => inline(String(a))));
 
 const platform: Platform = {
-  // Straight to stdout: setting up the global console costs milliseconds, on the way to the first batch.
-  info: (m) => void process.stdout.write(`${format(m)}\n`),
-  warn: (m) => tl.warning(format(m)),
+  info: (m) => console.log(say(m)),
+  warn: (m) => tl.warning(say(m)),
   debug: (line) => tl.debug(inline(line)),
   sleep: sleepFor,
   now: () => Date.now(),
@@ -43,8 +50,39 @@ class InputProblem extends Error {
 }
 
 /** Registers every form in which the token could appear, before anything can print it. */
-function mask(credential: Credential): void {
-  for (const s of secretForms(credential)) tl.setSecret(s);
+function mask(token: string | undefined): void {
+  if (token) for (const s of secretForms({ kind: 'bearer', token })) tl.setSecret(s);
+}
+
+/**
+ * A service connection's authorization. task-lib puts the whole authorization (the credential)
+ * into the message when it is not JSON: that message is replaced by one naming the connection.
+ */
+function authorization(id: string): tl.EndpointAuthorization | undefined {
+  try {
+    return tl.getEndpointAuthorization(id, true);
+  } catch {
+    throw new InputProblem(msg('ConnectionIncomplete', id));
+  }
+}
+
+const jobToken = () => authorization('SystemVssConnection')?.parameters?.['AccessToken'] ?? '';
+/** A personal access token connection's token. */
+const connectionToken = (id: string) => {
+  const auth = authorization(id);
+  return auth?.parameters?.['apitoken'] ?? auth?.parameters?.['AccessToken'] ?? '';
+};
+
+/** The tokens task-lib holds, registered with the agent before the run writes anything. */
+function maskTokens(): void {
+  const connection = tl.getInput('connection', false);
+  for (const token of [jobToken, () => (connection ? connectionToken(connection) : '')]) {
+    try {
+      mask(token());
+    } catch {
+      // An authorization that is not JSON: target() reports it.
+    }
+  }
 }
 
 /**
@@ -55,13 +93,12 @@ async function federated(id: string, timeoutMs: number): Promise<Target> {
   const url = tl.getEndpointUrl(id, true) ?? '';
   const http = new AzureHttp({ credential: { kind: 'bearer', token: '' }, timeoutMs, retry: defaultRetry, requestOptions: requestOptions(), debug: platform.debug });
   try {
-    // Endpoint authorizations are held in memory (they are gone from the environment once ./agent loads).
-    const auth = tl.getEndpointAuthorization(id, true);
+    const auth = authorization(id);
     if (auth?.scheme && auth.scheme.toLowerCase() !== 'workloadidentityfederation') throw new WifError('settings', `the service connection uses the scheme '${auth.scheme}', not WorkloadIdentityFederation`);
     const parameter = (name: string) => Object.entries(auth?.parameters ?? {}).find(([k]) => k.toLowerCase() === name)?.[1] ?? '';
     const settings: WifSettings = {
       oidcRequestUri: tl.getVariable('System.OidcRequestUri') ?? '',
-      systemAccessToken: tl.getEndpointAuthorization('SystemVssConnection', true)?.parameters?.['AccessToken'] ?? '',
+      systemAccessToken: jobToken(),
       serviceConnectionId: id,
       tenantId: parameter('tenantid'),
       clientId: parameter('serviceprincipalid'),
@@ -73,11 +110,10 @@ async function federated(id: string, timeoutMs: number): Promise<Target> {
       postForm: (u, fields, headers) => http.postForm(u, fields, headers),
       postJson: async (u, headers, body) => (await http.json({ method: 'POST', url: u, headers, body })).body,
     }, settings);
-    const credential: Credential = { kind: 'bearer', token };
-    mask(credential);
-    return { collectionUrl: url, credential, own: false };
+    mask(token);
+    return { collectionUrl: url, credential: { kind: 'bearer', token }, own: false };
   } catch (e) {
-    const reason = e instanceof WifError ? e.message : e instanceof FailureError ? e.message : String(e);
+    const reason = e instanceof WifError ? e.message : e instanceof FailureError ? e.message : e instanceof InputProblem ? say(e.m) : String(e);
     throw new InputProblem(msg('WifExchangeFailed', id, http.redact(reason).replace(/[.\s]+$/, '')));
   }
 }
@@ -87,34 +123,23 @@ async function target(timeoutMs: number): Promise<Target> {
   const connection = tl.getInput('connection', false);
   const wif = tl.getInput('azureDevOpsServiceConnection', false);
   if (connection && wif) throw new InputProblem(msg('BothConnections'));
-  if (wif) {
-    // The job's own token is what asks for the OIDC token: masked first.
-    const own = tl.getEndpointAuthorization('SystemVssConnection', true)?.parameters?.['AccessToken'];
-    if (own) mask({ kind: 'bearer', token: own });
-    return federated(wif, timeoutMs);
-  }
+  if (wif) return federated(wif, timeoutMs);
   if (connection) {
-    const auth = tl.getEndpointAuthorization(connection, true);
-    const token = auth?.parameters?.['apitoken'] ?? auth?.parameters?.['AccessToken'] ?? '';
-    const credential: Credential = { kind: 'pat', token };
-    if (token) mask(credential);
+    const token = connectionToken(connection);
     const url = tl.getEndpointUrl(connection, true) ?? '';
     if (!url || !token) throw new InputProblem(msg('ConnectionIncomplete', connection));
-    return { collectionUrl: url, credential, own: false };
+    return { collectionUrl: url, credential: { kind: 'pat', token }, own: false };
   }
-  const auth = tl.getEndpointAuthorization('SystemVssConnection', true);
-  const token = auth?.parameters?.['AccessToken'] ?? '';
-  const credential: Credential = { kind: 'bearer', token };
-  if (token) mask(credential);
+  const token = jobToken();
   const url = tl.getVariable('System.TeamFoundationCollectionUri') ?? '';
   if (!url) throw new InputProblem(msg('NoCollection'));
   if (!token) throw new InputProblem(msg('NoToken'));
-  return { collectionUrl: url, credential, own: true };
+  return { collectionUrl: url, credential: { kind: 'bearer', token }, own: true };
 }
 
-function requestOptions(): NetworkOptions {
-  const options: NetworkOptions = {};
-  // Without a URL: the whole setting, bypass list included, which the HTTP client applies per host.
+/** The agent's proxy (without a URL: the whole setting, bypass list included, applied per host) and certificates. */
+function requestOptions(): NonNullable<Settings['requestOptions']> {
+  const options: NonNullable<Settings['requestOptions']> = {};
   const proxy = tl.getHttpProxyConfiguration();
   if (proxy) options.proxy = proxy;
   const cert = tl.getHttpCertConfiguration();
@@ -127,30 +152,19 @@ function numberVariable(name: string): number | undefined {
   return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
-/** A file written piece by piece, the pieces gathered into writes of about 64 KB. */
-function writeFile(file: string, fill: (add: (piece: string) => void) => void): void {
-  const fd = fs.openSync(file, 'w');
-  try {
-    // writeFileSync on a descriptor writes all of it, however many writes that takes.
-    const out = gathering((text) => fs.writeFileSync(fd, text));
-    fill((piece) => out.add(piece));
-    out.end();
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 async function main(): Promise<void> {
+  maskTokens();
+  // task.json sits one folder above the bundle, in the repository and in the extension alike.
+  tl.setResourcePath(path.join(__dirname, '..', 'task.json'));
   const inputs: Inputs = {};
-  const temp = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
   let outcome;
-  const ahead = textAhead({ settle: () => relieve(worthCollectingWhileWaiting) });
-  let title = format(msg('SummaryTitle', tl.getInput('action', false) ?? '', tl.getInput('packageType', false) ?? '', tl.getInput('feed', false) ?? '', ''));
+  let title = '';
   try {
-    // The credential first: its token is masked before anything else can print.
+    // Inputs are read as text: the engine checks each (a mistyped `dryRun` fails rather than reads as false).
+    for (const name of inputNames) inputs[name] = tl.getInput(name, false);
+    title = say(msg('SummaryTitle', inputs.action ?? '', inputs.packageType ?? '', inputs.feed ?? '', ''));
     const timeoutMs = (numberVariable('PackageLifecycle.TimeoutSeconds') ?? 60) * 1000;
     const t = await target(timeoutMs);
-    for (const name of inputNames) inputs[name] = tl.getInput(name, false);
     const workingDirectory = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
     const ran = await runInputs(inputs, {
       collectionUrl: t.collectionUrl,
@@ -161,36 +175,24 @@ async function main(): Promise<void> {
       platform,
       project: t.own ? { id: tl.getVariable('System.TeamProjectId'), name: tl.getVariable('System.TeamProject') } : undefined,
       workingDirectory,
-      expect: ahead.expect,
+      // The agent's own matching: task-lib's findMatch.
+      packageFiles: readPackageFilesWith((root, patterns) => tl.findMatch(root, patterns), workingDirectory, platform),
     });
     outcome = ran.outcome;
-    if (ran.request) title = format(msg('SummaryTitle', ran.request.action, ran.request.protocol.displayName, ran.request.feed.text, ran.request.dryRun ? format(msg('DryRunTag')) : ''));
+    if (ran.request) title = say(msg('SummaryTitle', ran.request.action, ran.request.protocol.displayName, ran.request.feed.text, ran.request.dryRun ? say(msg('DryRunTag')) : ''));
   } catch (e) {
     outcome = stopped(e instanceof InputProblem ? e.m : msg('Unexpected', e instanceof Error ? e.message : String(e)));
   }
-  // What the run read is garbage now: where that was a lot, let it go before the report's text is built.
-  relieve(4 * 1024 * 1024);
+  const temp = tl.getVariable('Agent.TempDirectory') || os.tmpdir();
   fs.mkdirSync(temp, { recursive: true });
   const stamp = `${Date.now()}-${process.pid}`;
-  const resultFile = path.join(temp, `package-lifecycle-${stamp}.json`);
-  const texts = ahead.stop();
-  if (texts) tl.debug(texts.summary);
-  const out = present(outcome, title.trim(), resultFile, format, texts);
-  // The big pieces are written as they are made, a few pages of text at a time.
-  writeFile(resultFile, (write) => out.writeJson(write));
+  const out = present(outcome, title.trim(), path.join(temp, `package-lifecycle-${stamp}.json`), say);
+  fs.writeFileSync(out.resultFile, out.json);
   // Every run that reached the feed ends with the table, empty or not.
-  const table = out.tableLines();
-  if (table) {
-    const log = gathering((text) => process.stdout.write(text));
-    log.add('\n');
-    for (const line of table) log.add(`${line}\n`);
-    log.add(`\n${out.counts}\n\n`);
-    log.end();
-  }
+  const table = out.table;
+  if (table !== undefined) console.log(`\n${table}\n\n${out.counts}\n`);
   const summary = path.join(temp, `package-lifecycle-${stamp}.md`);
-  writeFile(summary, (write) => {
-    for (const line of out.markdownLines()) write(`${line}\n`);
-  });
+  fs.writeFileSync(summary, out.markdown);
   tl.uploadSummary(summary);
   for (const [name, value] of Object.entries(out.variables)) if (value !== undefined) tl.setVariable(name, value);
   for (const w of out.warnings) tl.warning(w);

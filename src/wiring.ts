@@ -18,7 +18,7 @@ import type { FilesPort, Platform, Ports } from './engine/ports';
 import type { RunOutcome } from './engine/report';
 import { findMatch } from './files/find';
 import { Inputs, parseRequest, Request } from './engine/request';
-import { EngineContext, isPlainFileName, run } from './engine/run';
+import { isPlainFileName, run } from './engine/run';
 
 export interface Settings {
   collectionUrl: string;
@@ -36,8 +36,6 @@ export interface Settings {
   workingDirectory: string;
   /** Reads `packageFiles` lines into `packages` selectors; by default this machine's files, matched as the agent matches. */
   packageFiles?: (request: Request) => Promise<Request>;
-  /** Told the rows a run expects to report while its changes are in flight (see `EngineContext.expect`). */
-  expect?: EngineContext['expect'];
 }
 
 export function buildPorts(s: Settings): Ports {
@@ -83,7 +81,7 @@ export async function runInputs(inputs: Inputs, s: Settings): Promise<Ran> {
   }
   const ports = buildPorts(s);
   try {
-    return { request, outcome: await run(request, { ports, project: s.project, organization: s.organization ?? organizationName(s.collectionUrl), expect: s.expect }), stage: 'run' };
+    return { request, outcome: await run(request, { ports, project: s.project, organization: s.organization ?? organizationName(s.collectionUrl) }), stage: 'run' };
   } finally {
     // Kept-alive connections would hold the process open until the server closes them.
     ports.feeds.close();

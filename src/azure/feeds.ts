@@ -8,8 +8,7 @@ import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, 
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
 import { segment } from '../protocols/names';
 import type { Connection } from './connection';
-import { type AnswerReader, withoutBom } from './http';
-import { owe, relieve } from './memory';
+import { withoutBom } from './http';
 
 interface ListAnswer<T> { count?: number; value?: T[] }
 
@@ -83,11 +82,8 @@ export class FeedsClient implements FeedsPort {
         method: 'GET',
         url: url.toString(),
         apiVersion: feedsApiVersion,
-        parse: (body) => {
-          owe(body.length);
-          return readPage(body, views);
-        },
-        read: (announced) => (announced !== undefined && announced <= parseWholeAtMost ? undefined : countedReader(new PageReader(views))),
+        parse: (body) => readPage(body, views),
+        read: (announced) => (announced !== undefined && announced <= parseWholeAtMost ? undefined : new PageReader(views)),
       }));
       const page = read.body?.packages ?? [];
       const listed = read.body?.listed ?? 0;
@@ -101,7 +97,6 @@ export class FeedsClient implements FeedsPort {
       // round number of entries): then the next page tells.
       if (listed === 0 || (listed < pageSize && listed % 100 !== 0)) return;
       skip += listed;
-      relieve();
     }
   }
 
@@ -172,17 +167,6 @@ export class FeedsClient implements FeedsPort {
       return `${base}${project}_packaging/${segment(feed.name, 'feed')}/${protocol.clientPath}`;
     });
   }
-}
-
-/** A page reader that notes the bytes it reads (./memory: what a later collection gives back). */
-function countedReader(reader: PageReader): AnswerReader {
-  return {
-    write: (chunk) => {
-      owe(chunk.length);
-      reader.write(chunk);
-    },
-    end: () => reader.end(),
-  };
 }
 
 /** Runs a call, turning every failure into a FailureError; `absentOn404`: a 404 is `undefined`. */

@@ -4,7 +4,8 @@
  * Text in a failure (`detail`) is server text with credentials already removed, but not yet made
  * safe for output: that happens where it is written.
  */
-import type { Msg } from './messages';
+import { UnsafeSegment } from '../protocols/names';
+import { type Msg, msg } from './messages';
 
 interface Where {
   method: string;
@@ -39,9 +40,10 @@ export class FailureError extends Error {
   }
 }
 
-/** The failure an error stands for; anything that is not a FailureError is a bug. */
+/** The failure an error stands for; anything that is not a FailureError (or a name refused as a path segment) is a bug. */
 export function failureOf(e: unknown): Failure {
   if (e instanceof FailureError) return e.failure;
+  if (e instanceof UnsafeSegment) return { kind: 'badInput', message: msg('UnsafeName', e.what, e.value, 'the feed or the inputs') };
   return { kind: 'bug', detail: e instanceof Error ? e.message : String(e) };
 }
 

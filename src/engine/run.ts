@@ -10,7 +10,7 @@ import { explain, ExplainContext, trim } from './explain';
 import { Msg, msg } from './messages';
 import { plan, Row } from './plan';
 import type { FeedLocation, FeedsPort, FeedView, Ports } from './ports';
-import { RunOutcome, sameRow, sortRows } from './report';
+import { RunOutcome, sortRows } from './report';
 import type { Request } from './request';
 import { findView, ResolvedFeed, resolveFeed } from './resolve';
 import { Candidate, Catalog, Filters, parseVersionSelector, selectOne, VersionMatcher, versionsWanted } from './select';
@@ -21,13 +21,6 @@ export interface EngineContext {
   project?: { id?: string; name?: string };
   /** Organization name for the 403 advice. */
   organization?: string;
-  /**
-   * Told, as the changes start, of the rows the run expects to report (every change arrived, in the
-   * report's order): how many, and a way to have them. An adapter can make their text while the
-   * answers are awaited. The rows are worked out only when asked for (the adapter asks once the
-   * first requests are out, so that the work is not in their way).
-   */
-  expect?: (count: number, rows: () => readonly Row[]) => void;
 }
 
 interface Progress {
@@ -155,26 +148,10 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   }
   if (!work.length) return;
   platform.info(msg('Applying', work.length, work.length === 1 ? 1 : Math.ceil(work.length / 100)));
-  // Worked out when the adapter asks, in the report's order (the sort at the end then finds the rows in order).
-  const expected = new Map<Row, Row>();
-  ctx.expect?.(p.rows.length, () => {
-    p.rows = sortRows(p.rows, (a, b) => protocol.versionRule.compare(a, b));
-    return p.rows.map((r) => {
-      if (r.outcome !== 'planned') return r;
-      const e: Row = { ...r, outcome: 'changed' };
-      expected.set(r, e);
-      return e;
-    });
-  });
   const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work);
   // apply gives a row for each row of `work`, in its order.
   const after = new Map(work.map((r, i) => [r, done.rows[i]]));
-  p.rows = p.rows.map((r) => {
-    const now = after.get(r) ?? r;
-    // The very row that was expected, where it came out so: what was made of it ahead fits at a glance.
-    const e = expected.get(r);
-    return e && sameRow(e, now) ? e : now;
-  });
+  p.rows = p.rows.map((r) => after.get(r) ?? r);
   p.failures.push(...done.failures);
   p.notes.push(...done.notes);
 }

@@ -1,6 +1,4 @@
-import { badInput } from '../engine/failures';
-import { msg } from '../engine/messages';
-/** Name rules the servers apply when they compare package names. */
+/** Name rules the servers apply when they compare package names, and names as URL path segments. */
 
 export const caseInsensitive = (name: string): string => name.toLowerCase();
 
@@ -45,13 +43,21 @@ export function mavenParts(name: string): { group: string; artifact: string } {
 /** A segment that is path syntax even percent-encoded: empty, `.` or `..` (any of their spellings). */
 export const isPathSyntax = (value: string): boolean => value === '' || /^(\.|%2e){1,2}$/i.test(value);
 
+/** A name that cannot be a path segment, as data: the engine words it (a failure of the input, ../engine/failures). */
+export class UnsafeSegment extends Error {
+  constructor(readonly what: string, readonly value: string) {
+    super(`the ${what} '${value}' is path syntax`);
+    this.name = 'UnsafeSegment';
+  }
+}
+
 /**
  * A name or version as one URL path segment: everything but unreserved characters percent-encoded
  * (`/`, `\\`, `?`, `#`, `%` included), and the names that are path syntax even when encoded (`.`,
- * `..`, empty) refused, so a request never leaves the organization's URL.
+ * `..`, empty) refused with an UnsafeSegment, so a request never leaves the organization's URL.
  */
 export function segment(value: string, what = 'name'): string {
-  if (isPathSyntax(value)) throw badInput(msg('UnsafeName', what, value, 'the feed or the inputs'));
+  if (isPathSyntax(value)) throw new UnsafeSegment(what, value);
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

@@ -31,16 +31,12 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     assert.ok(!r.stderr.includes(h.emu.tokens.owner) && !r.stdout.includes(h.emu.tokens.owner));
   });
 
-  it('makes the report\'s text while the changes are in flight (the debug log says so)', async () => {
+  it('the versions it reports changed are the ones the feed gained', async () => {
     const released = () => ['Contoso.Core', 'Contoso.Web', 'Contoso.Data'].flatMap((n) => h.emu.versions('internal', 'nuget', n).filter((v) => v.views.includes('Release')));
     const before = released().length;
-    const r = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.*', '--version', '*', '--view', 'Release', '--prerelease', 'include', '--json'], { ...pat(), PACKAGE_LIFECYCLE_DEBUG: '1' });
+    const r = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.*', '--version', '*', '--view', 'Release', '--prerelease', 'include', '--json'], pat());
     assert.equal(r.code, 0, r.stderr);
     const rows = JSON.parse(r.stdout) as { package: string; version: string; outcome: string }[];
-    const made = /^debug: the report's text was made ahead for (\d+) of (\d+) row\(s\)$/m.exec(r.stderr);
-    assert.ok(made, r.stderr);
-    assert.deepEqual([Number(made[1]), Number(made[2])], [rows.length, rows.length], 'all of it');
-    // What it printed, made ahead, says what the run did to the feed.
     const changed = rows.filter((x) => x.outcome === 'changed').length;
     assert.ok(changed > 0);
     assert.equal(changed, released().length - before, 'the versions it says it promoted are the ones the feed gained');

@@ -380,7 +380,8 @@ function checkTaskRun(r: TaskRun, i: GenInputs, log: RequestRecord[], token: str
   } else if (t(i.maxVersions) === '') assert.ok(versionsAsked(log) <= 100, 'default maxVersions 100');
   // Files: only inside the download folder (and the agent temp folder, checked apart).
   for (const f of filesUnder(dirs.root)) assert.ok(inside(dirs.download, f), `a file outside the download folder: ${f}: ${at}`);
-  for (const f of filesUnder(r.tempDir)) assert.match(path.basename(f), /^package-lifecycle-[\w-]+\.(json|md)$/, `temp folder holds only the result files: ${f}`);
+  // task-lib keeps its key file there (`.taskkey`), as every task built on it does.
+  for (const f of filesUnder(r.tempDir)) assert.match(path.basename(f), /^(package-lifecycle-[\w-]+\.(json|md)|\.taskkey)$/, `temp folder holds only the result files and task-lib's key: ${f}`);
   const downloaded = (r.variables.downloadedFiles ?? '').split('\n').filter(Boolean);
   for (const f of downloaded) assert.ok(inside(dirs.download, f), `downloadedFiles names a file outside: ${f}`);
 }

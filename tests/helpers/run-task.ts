@@ -107,7 +107,7 @@ export function runTask(emu: Emulator, inputs: Record<string, string>, opts: Run
   Object.assign(env, opts.env ?? {});
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [taskEntry], { env, cwd: tempDir, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      // Every run checks that the task did not crash: src/agent.ts reports an uncaught exception so.
+      // Every run checks that the task did not crash: task-lib reports an uncaught exception so.
       const crash = /^##vso\[task\.issue [^\]]*\]Unhandled: .*$/m.exec(stdout);
       if (crash) return reject(new Error(`the task crashed: ${crash[0]}`));
       const parsed = parseCommands(stdout);

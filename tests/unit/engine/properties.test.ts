@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { protocols } from '../../../src/protocols';
 import { segment } from '../../../src/protocols/names';
 import { explain } from '../../../src/engine/explain';
-import { Failure, FailureError } from '../../../src/engine/failures';
+import { Failure, FailureError, failureOf } from '../../../src/engine/failures';
 import { format, msg } from '../../../src/engine/messages';
 import type { PackageVersionInfo } from '../../../src/engine/ports';
 import type { Row } from '../../../src/engine/plan';
@@ -59,7 +59,7 @@ describe('properties: input parsing', () => {
       try {
         r = parseRequest({ action: 'show', feed, packages: 'x', version: '*' }, { downloadDirectory: 'dl' });
       } catch (e) {
-        assert.ok(e instanceof FailureError && e.failure.kind === 'badInput');
+        assert.equal(failureOf(e).kind, 'badInput');
         return;
       }
       for (const s of [r.feed.feed, r.feed.project ?? 'p']) {
@@ -97,7 +97,7 @@ describe('properties: input parsing', () => {
       try {
         s = segment(name);
       } catch (e) {
-        assert.ok(e instanceof FailureError && e.failure.kind === 'badInput');
+        assert.equal(failureOf(e).kind, 'badInput');
         return;
       }
       assert.ok(!/[/\\?#\s]/.test(s), s);
