@@ -8,7 +8,7 @@ import * as tl from './agent';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { NetworkOptions } from './azure/transport';
+import type { NetworkOptions } from './azure/http';
 import { AzureHttp, Credential, defaultRetry, secretForms, sleepFor } from './azure/http';
 import { relieve, worthCollectingWhileWaiting } from './azure/memory';
 import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';

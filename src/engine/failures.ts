@@ -23,6 +23,8 @@ export type Failure =
   | ({ kind: 'refused'; status: number; detail: string } & Where)
   /** A transient failure (429, 5xx, timeout, dropped connection) that retries did not overcome. */
   | ({ kind: 'transient'; attempts: number; detail: string; retryAfterMs?: number } & Where)
+  /** A host that cannot be reached: its name does not resolve, it refuses the connection, or its certificate is not trusted. Not retried. */
+  | ({ kind: 'unreachable'; reason: 'unknownHost' | 'refused' | 'certificate'; host: string; detail: string } & Where)
   /** A change whose answer was lost (timeout, dropped connection, 5xx): it may or may not have been applied. */
   | ({ kind: 'lostAnswer'; detail: string } & Where)
   /** The location service names no host for a resource area. */
@@ -47,9 +49,9 @@ export function failureOf(e: unknown): Failure {
 
 export const badInput = (message: Msg): FailureError => new FailureError({ kind: 'badInput', message });
 
-/** Failures after which no further request can succeed: the identity or its role is wrong for all of them. */
+/** Failures after which no further request can succeed: the identity or its role is wrong for all of them, or the host cannot be reached. */
 export function isFatal(f: Failure): boolean {
-  return f.kind === 'authentication' || f.kind === 'forbidden';
+  return f.kind === 'authentication' || f.kind === 'forbidden' || f.kind === 'unreachable';
 }
 
 /** A failure in one sentence-part: what was asked, and what came of it. */
@@ -64,6 +66,8 @@ export function describeFailure(f: Failure): string {
     case 'authentication':
     case 'refused':
       return `${f.method} ${f.url} answered ${f.status}${f.detail ? `: ${f.detail}` : ''}`;
+    case 'unreachable':
+      return `${f.method} ${f.url}: ${f.host} cannot be reached (${f.reason}): ${f.detail}`;
     case 'transient':
       return `${f.method} ${f.url} still failing after ${f.attempts} attempt(s): ${f.detail}`;
     case 'forbidden':
