@@ -101,7 +101,8 @@ export class Connection {
 
   /**
    * The location service's answer for one area. One GET of every area, at the api-version Azure
-   * DevOps Services' route table names for it, answers every later look-up of the run. A server
+   * DevOps Services' route table names for it, answers every later look-up of the run (sent by us:
+   * node-api's getResourceAreas would read the route table first, two requests where one does). A server
    * that refuses that call (an api-version it does not serve, most often) is asked through
    * azure-devops-node-api: its route table (`OPTIONS _apis/Location`), then the list at the
    * api-version negotiated from it; a server without the list (404, or a refusal again) is asked

@@ -49,9 +49,9 @@ export function failureOf(e: unknown): Failure {
 
 export const badInput = (message: Msg): FailureError => new FailureError({ kind: 'badInput', message });
 
-/** Failures after which no further request can succeed: the identity or its role is wrong for all of them, or the host cannot be reached. */
+/** Failures after which no further request can succeed: the identity or its role is wrong for all of them. */
 export function isFatal(f: Failure): boolean {
-  return f.kind === 'authentication' || f.kind === 'forbidden' || f.kind === 'unreachable';
+  return f.kind === 'authentication' || f.kind === 'forbidden';
 }
 
 /** A failure in one sentence-part: what was asked, and what came of it. */

@@ -232,6 +232,22 @@ describe('azure http client', () => {
     }
   });
 
+  it('a body that stops arriving times out as the head would, and the read is retried', async () => {
+    const stalls: Script = (_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"value":');
+    };
+    const a = await serve('127.0.0.1', [stalls, json(200, { v: 5 })]);
+    try {
+      const { c, debug } = client({ timeoutMs: 200 });
+      assert.equal((await c.json<{ v: number }>({ method: 'GET', url: a.url })).body?.v, 5);
+      assert.equal(a.seen.length, 2);
+      assert.deepEqual(debug.filter((l) => l.startsWith('retry')).map((l) => /no answer within 1 s/.test(l)), [true], debug.join('\n'));
+    } finally {
+      await a.close();
+    }
+  });
+
   it('turns each status into its failure kind', async () => {
     const forbidden = json(403, { message: "User 'Fabrikam Build Service (fabrikam)' (1234) lacks permission to complete this action. You need to have 'AddPackage'." });
     const a = await serve('127.0.0.1', [

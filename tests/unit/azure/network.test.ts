@@ -88,6 +88,32 @@ describe('azure http: proxy and certificates', () => {
     }
   });
 
+  it('without the agent\'s setting (the command line): HTTP_PROXY, and NO_PROXY to go direct', async () => {
+    const proxy = await startProxy();
+    const target = await serve('127.0.0.1', [json(200, {})]);
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+    const viaProxy = client().c;
+    let direct: AzureHttp | undefined;
+    try {
+      process.env.HTTP_PROXY = proxy.url;
+      delete process.env.HTTPS_PROXY;
+      delete process.env.NO_PROXY;
+      await viaProxy.json({ method: 'GET', url: `${target.url}/proxied` });
+      assert.equal(proxy.tunnels.length, 1);
+      process.env.NO_PROXY = '127.0.0.1';
+      direct = client().c;
+      await direct.json({ method: 'GET', url: `${target.url}/direct` });
+      assert.equal(proxy.tunnels.length, 1, 'NO_PROXY names the host: no tunnel');
+      assert.deepEqual(target.seen.map((x) => x.url), ['/proxied', '/direct']);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      viaProxy.close();
+      direct?.close();
+      await target.close();
+      await proxy.close();
+    }
+  });
+
   it('a proxy that refuses the tunnel is a network failure that says so', async () => {
     const proxy = await startProxy(407);
     const { c } = client({ requestOptions: { proxy: { proxyUrl: proxy.url } }, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxTotalWaitMs: 100 } });
