@@ -162,7 +162,8 @@ export class Connection {
       return await call(this.locations);
     } catch (e) {
       if (e instanceof FailureError) throw e;
-      const detail = e instanceof Error || (e && typeof e === 'object' && 'message' in e) ? String((e as { message: unknown }).message) : String(e);
+      // VsoClient's own failures are Errors, or objects with a message.
+      const detail = String((e as { message?: unknown } | undefined)?.message ?? e);
       throw fail({ kind: 'location', collectionUrl: this.collectionUrl, areaId: resourceAreasLocationId, detail: this.http.redact(detail).slice(0, 200) });
     }
   }
@@ -173,7 +174,7 @@ export class Connection {
  * GETs) sent through our client and its one retry policy. Its own client cannot be used as it is:
  * it reads a sign-in page in place of JSON as an empty answer, drops Retry-After, and would need a
  * credential handler, which sends the token wherever a redirect points. Failures are our typed
- * failures; a 404 among them, as node-api's own client does, is not.
+ * failures, a 404 too (node-api's own client answers it with an empty result).
  */
 class Routed extends RestClient {
   constructor(private readonly azure: AzureHttp) {
