@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { organizationName, readPackageFilesWith } from './adapters';
-import type { NetworkOptions } from './azure/transport';
+import type { NetworkOptions } from './azure/http';
 import { Connection } from './azure/connection';
 import { FeedsClient } from './azure/feeds';
 import type { Credential, RetryPolicy } from './azure/http';
@@ -49,6 +49,7 @@ export function buildPorts(s: Settings): Ports {
     sleep: s.platform.sleep,
     now: s.platform.now,
     debug: s.platform.debug,
+    slowingDown: () => s.platform.info(msg('RateLimited')),
   });
   return { feeds: new FeedsClient(connection), files: nodeFiles, platform: s.platform };
 }

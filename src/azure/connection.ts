@@ -1,8 +1,10 @@
-import type { NetworkOptions } from './transport';
+import { LocationsApi } from 'azure-devops-node-api/LocationsApi';
+import { VsoClient } from 'azure-devops-node-api/VsoClient';
+import { IRequestOptions, IRestResponse, RestClient } from 'typed-rest-client/RestClient';
 import { FailureError } from '../engine/failures';
 import { packagingAreaId } from '../protocols/areas';
 import { fail } from './errors';
-import { AzureHttp, Credential, RetryPolicy, defaultRetry } from './http';
+import { AzureHttp, Credential, NetworkOptions, RetryPolicy, defaultRetry } from './http';
 
 export interface ConnectionSettings {
   /** The collection (organization) URL, e.g. https://dev.azure.com/fabrikam/ */
@@ -21,6 +23,8 @@ export interface ConnectionSettings {
   now?: () => number;
   random?: () => number;
   debug?: (line: string) => void;
+  /** Told once, when the service first announces that it is delaying this run. */
+  slowingDown?: () => void;
 }
 
 /** Finds hosts through the location service and hands out one HTTP client that trusts only them. */
@@ -29,7 +33,7 @@ export class Connection {
   readonly collectionUrl: string;
   private readonly areas = new Map<string, Promise<string>>();
   private onPrem: boolean | undefined;
-  private routes: Promise<ApiRoute> | undefined;
+  private locations: LocationsApi | undefined;
   private allAreas: Promise<Map<string, { locationUrl?: unknown }> | 'absent'> | undefined;
 
   constructor(private readonly settings: ConnectionSettings) {
@@ -43,6 +47,7 @@ export class Connection {
       now: settings.now,
       random: settings.random,
       debug: settings.debug,
+      slowingDown: settings.slowingDown,
     });
     this.http.trust(this.collectionUrl);
   }
@@ -95,27 +100,27 @@ export class Connection {
   }
 
   /**
-   * The location service's answer for one area, through our own client and its retries: one GET of
-   * every area, at the api-version Azure DevOps Services' route table names for it, answers every
-   * later look-up of the run. A server that refuses that call (an api-version it does not serve,
-   * most often) is asked as azure-devops-node-api asks: the route table (`OPTIONS _apis/Location`),
-   * then the list at the api-version negotiated from it; a server without the list (404, or a
-   * refusal again) is asked area by area. An area the
-   * list lacks, or a 404 for it, is "no such area"; a sign-in page is an authentication failure.
+   * The location service's answer for one area. One GET of every area, at the api-version Azure
+   * DevOps Services' route table names for it, answers every later look-up of the run (sent by us:
+   * node-api's getResourceAreas would read the route table first, two requests where one does). A server
+   * that refuses that call (an api-version it does not serve, most often) is asked through
+   * azure-devops-node-api: its route table (`OPTIONS _apis/Location`), then the list at the
+   * api-version negotiated from it; a server without the list (404, or a refusal again) is asked
+   * area by area. An area the list lacks, or a 404 for it, is "no such area"; a sign-in page is an
+   * authentication failure.
    */
   private async resourceArea(areaId: string): Promise<{ locationUrl?: unknown } | undefined> {
     this.allAreas ??= (async () => {
-      const direct = await this.listAreas(`${this.collectionUrl}_apis/ResourceAreas`, locationApiVersion);
+      const direct = await this.listAreas(async () => (await this.http.json<{ value?: unknown }>({ method: 'GET', url: `${this.collectionUrl}_apis/ResourceAreas`, apiVersion: locationApiVersion })).body?.value);
       if (direct !== 'refused') return direct;
-      const n = await this.negotiated();
-      const listed = await this.listAreas(n.at({}), n.apiVersion);
+      const listed = await this.listAreas(() => this.nodeApi((api) => api.getResourceAreas()));
       return listed === 'refused' ? 'absent' : listed;
     })();
     const areas = await this.allAreas;
     if (areas !== 'absent') return areas.get(areaId.toLowerCase());
-    const { at, apiVersion } = await this.negotiated();
     try {
-      return (await this.http.json<{ locationUrl?: unknown }>({ method: 'GET', url: at({ areaId }), apiVersion })).body;
+      const info: unknown = await this.nodeApi((api) => api.getResourceArea(areaId));
+      return info && typeof info === 'object' ? info : undefined;
     } catch (e) {
       if (e instanceof FailureError && e.failure.kind === 'notFound') return undefined;
       throw e;
@@ -123,11 +128,11 @@ export class Connection {
   }
 
   /** Every area in one GET; `absent` where the server has no such list (404), `refused` where it would not answer this call (an api-version it does not serve, most often). */
-  private async listAreas(url: string, apiVersion: string): Promise<Map<string, { locationUrl?: unknown }> | 'absent' | 'refused'> {
+  private async listAreas(get: () => Promise<unknown>): Promise<Map<string, { locationUrl?: unknown }> | 'absent' | 'refused'> {
     try {
-      const answer = await this.http.json<{ value?: { id?: unknown; locationUrl?: unknown }[] }>({ method: 'GET', url, apiVersion });
+      const value = await get();
       const areas = new Map<string, { locationUrl?: unknown }>();
-      for (const a of Array.isArray(answer.body?.value) ? answer.body.value : []) {
+      for (const a of Array.isArray(value) ? (value as { id?: unknown; locationUrl?: unknown }[]) : []) {
         if (a && typeof a.id === 'string') areas.set(a.id.toLowerCase(), a);
       }
       return areas;
@@ -138,38 +143,58 @@ export class Connection {
     }
   }
 
-  /** The ResourceAreas route as the route table gives it, with the api-version negotiated for it. */
-  private async negotiated(): Promise<{ at: (values: Record<string, string>) => string; apiVersion: string }> {
-    const route = await this.resourceAreasRoute();
-    return {
-      apiVersion: negotiateApiVersion(route, locationApiVersion),
-      at: (values) => new URL(routeUrl(route.routeTemplate ?? '', { area: route.area ?? 'Location', resource: route.resourceName ?? 'ResourceAreas', ...values }), this.collectionUrl).toString(),
-    };
-  }
-
-  private resourceAreasRoute(): Promise<ApiRoute> {
-    this.routes ??= (async () => {
-      const url = `${this.collectionUrl}_apis/Location`;
-      const answer = await this.http.json<{ value?: ApiRoute[] }>({ method: 'OPTIONS', url });
-      const routes = Array.isArray(answer.body?.value) ? answer.body.value : [];
-      const route = routes.find((r) => typeof r?.id === 'string' && r.id.toLowerCase() === resourceAreasLocationId);
-      if (!route?.routeTemplate) throw fail({ kind: 'location', collectionUrl: this.collectionUrl, areaId: resourceAreasLocationId, detail: 'the location service lists no ResourceAreas route' });
-      return route;
-    })();
-    return this.routes;
+  /**
+   * A call of azure-devops-node-api's LocationsApi, which negotiates the api-version from the
+   * route table and builds the URL. Its REST client is replaced by one that sends through our
+   * client (see `Routed`); anything else it throws (no ResourceAreas route in the table, a table
+   * it cannot read) is a location failure.
+   */
+  private async nodeApi<T>(call: (api: LocationsApi) => Promise<T>): Promise<T> {
+    if (!this.locations) {
+      // Its own redirects and retries off, though its own HTTP client is never used.
+      const api = new LocationsApi(this.collectionUrl, [], { allowRedirects: false, allowRetries: false });
+      const routed = new Routed(this.http);
+      api.rest = routed;
+      api.vsoClient = new VsoClient(this.collectionUrl, routed);
+      this.locations = api;
+    }
+    try {
+      return await call(this.locations);
+    } catch (e) {
+      if (e instanceof FailureError) throw e;
+      // VsoClient's own failures are Errors, or objects with a message.
+      const detail = String((e as { message?: unknown } | undefined)?.message ?? e);
+      throw fail({ kind: 'location', collectionUrl: this.collectionUrl, areaId: resourceAreasLocationId, detail: this.http.redact(detail).slice(0, 200) });
+    }
   }
 }
 
-/** One entry of the route table `OPTIONS _apis/{area}` answers. */
-export interface ApiRoute {
-  id: string;
-  area?: string;
-  resourceName?: string;
-  routeTemplate?: string;
-  resourceVersion?: number;
-  minVersion?: string;
-  maxVersion?: string;
-  releasedVersion?: string;
+/**
+ * node-api's REST client, with the two calls LocationsApi makes (the route table's OPTIONS, the
+ * GETs) sent through our client and its one retry policy. Its own client cannot be used as it is:
+ * it reads a sign-in page in place of JSON as an empty answer, drops Retry-After, and would need a
+ * credential handler, which sends the token wherever a redirect points. Failures are our typed
+ * failures, a 404 too (node-api's own client answers it with an empty result).
+ */
+class Routed extends RestClient {
+  constructor(private readonly azure: AzureHttp) {
+    super('PackageLifecycle', undefined, [], { allowRedirects: false, allowRetries: false });
+  }
+
+  override options<T>(requestUrl: string): Promise<IRestResponse<T>> {
+    return this.send<T>('OPTIONS', requestUrl);
+  }
+
+  override get<T>(resource: string, options?: IRequestOptions): Promise<IRestResponse<T>> {
+    // node-api asks for its api-version in the Accept header; ours goes in the query, as every other request's.
+    const apiVersion = /api-version=([^;,\s]+)/.exec(options?.acceptHeader ?? '')?.[1];
+    return this.send<T>('GET', resource, apiVersion);
+  }
+
+  private async send<T>(method: 'GET' | 'OPTIONS', url: string, apiVersion?: string): Promise<IRestResponse<T>> {
+    const answer = await this.azure.json<T>({ method, url, apiVersion });
+    return { statusCode: answer.status, result: answer.body ?? null, headers: answer.headers };
+  }
 }
 
 /**
@@ -179,58 +204,6 @@ export interface ApiRoute {
 const locationApiVersion = '7.2-preview.1';
 /** The ResourceAreas route of the Location area. */
 const resourceAreasLocationId = 'e81700f7-3be2-46de-8624-2eb35882fcaa';
-
-/**
- * The api-version to send for a route, negotiated as azure-devops-node-api's VsoClient does: the
- * version asked for where the route serves it (released, or as a preview within the route's maximum
- * and resource version); otherwise the route's newest.
- */
-export function negotiateApiVersion(route: Pick<ApiRoute, 'maxVersion' | 'releasedVersion' | 'resourceVersion'>, wanted: string): string {
-  const max = Number(route.maxVersion ?? 0);
-  const released = Number(route.releasedVersion ?? 0);
-  const m = /^(\d+(?:\.\d+)?)(-preview(?:\.(\d+))?)?$/.exec(wanted);
-  if (m) {
-    const version = Number(m[1]);
-    const preview = m[2] !== undefined;
-    const resource = m[3] !== undefined ? Number(m[3]) : undefined;
-    if (version <= released
-      || (preview && resource === undefined && version <= max)
-      || (resource !== undefined && version <= max && resource <= Number(route.resourceVersion ?? 0))) {
-      return wanted;
-    }
-    if (version < max) return `${m[1]}-preview`;
-  }
-  if (route.maxVersion === route.releasedVersion) return String(route.maxVersion);
-  return `${route.maxVersion}-preview.${route.resourceVersion}`;
-}
-
-/**
- * A route template with its values put in: `{name}` segments become the encoded value (a segment
- * whose value is missing is left out), `{{` and `}}` stand for braces.
- */
-export function routeUrl(template: string, values: Record<string, string>): string {
-  const segments: string[] = [];
-  for (const part of template.split('/')) {
-    let out = '';
-    for (let i = 0; i < part.length; i++) {
-      const c = part[i];
-      if (c === '{' && part[i + 1] === '{') { out += '{'; i++; continue; }
-      if (c === '}' && part[i + 1] === '}') { out += '}'; i++; continue; }
-      if (c === '{') {
-        const close = part.indexOf('}', i);
-        if (close < 0) { out += part.slice(i); break; }
-        const name = part.slice(i + 1, close);
-        const value = values[name] ?? values[name.replace(/[^a-z0-9]/gi, '')];
-        if (value) out += encodeURIComponent(value);
-        i = close;
-        continue;
-      }
-      out += c;
-    }
-    if (out) segments.push(out);
-  }
-  return segments.join('/');
-}
 
 export function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;

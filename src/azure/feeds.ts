@@ -8,7 +8,6 @@ import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, 
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
 import { segment } from '../protocols/names';
 import type { Connection } from './connection';
-import { withoutBom } from './http';
 
 interface ListAnswer<T> { count?: number; value?: T[] }
 
@@ -76,17 +75,11 @@ export class FeedsClient implements FeedsPort {
       url.searchParams.set('includeUrls', 'false');
       url.searchParams.set('$top', String(pageSize));
       if (skip) url.searchParams.set('$skip', String(skip));
-      // Read package by package, each trimmed at once: a page's full JSON is never held as objects;
-      // a big page is read as it arrives, so its bytes are never held whole either.
-      const read = await guard(() => this.connection.http.json<{ packages: PackageInfo[]; listed: number }>({
-        method: 'GET',
-        url: url.toString(),
-        apiVersion: feedsApiVersion,
-        parse: (body) => readPage(body, views),
-        read: (announced) => (announced !== undefined && announced <= parseWholeAtMost ? undefined : new PageReader(views)),
-      }));
-      const page = read.body?.packages ?? [];
-      const listed = read.body?.listed ?? 0;
+      // Each package is trimmed at once to what the engine reads, so only one page is ever held whole.
+      const answer = await guard(() => this.connection.http.json<unknown>({ method: 'GET', url: url.toString(), apiVersion: feedsApiVersion }));
+      const read = readPage(answer.body, views);
+      const page = read.packages;
+      const listed = read.listed;
       if (skip > 0 && page.length > 0) {
         const fresh = page.filter((p) => !seen.has(`${p.id}|${p.name}`)).length;
         if (fresh === 0) throw new FailureError({ kind: 'refused', status: 200, method: 'GET', url: url.toString().split('?')[0], detail: `the listing answered the same packages again for $skip=${skip}: paging is broken on the server` });
@@ -181,229 +174,18 @@ async function guard<T>(fn: () => Promise<T>, absentOn404 = false): Promise<T> {
 }
 
 /**
- * A listing page, `{"count":…,"value":[package, …]}`, read one package at a time straight from the
- * answer's bytes: each package's JSON is parsed on its own and trimmed to what the engine reads
- * (with each view object shared), so a page of a big feed is never held in full, as text or as
- * objects; an answer of at most `wholeAtMost` bytes is parsed whole, to the same result. `listed`
- * counts the entries the server sent (for paging), `packages` the usable ones.
- * Throws when the answer is not such JSON.
+ * A listing page, `{"count":…,"value":[package, …]}`, each package trimmed to what the engine reads
+ * (with each view object shared): `listed` counts the entries the server sent (for paging),
+ * `packages` the usable ones. An answer without such an array is an empty page.
  */
-export function readPage(body: Uint8Array | string, views: Map<string, FeedView>, wholeAtMost = parseWholeAtMost): { packages: PackageInfo[]; listed: number } {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if (bytes.length <= wholeAtMost) return wholePage(bytes, views);
-  const reader = new PageReader(views);
-  reader.write(bytes);
-  return reader.end();
-}
-
-/** A page parsed whole by the engine's own parser: many times faster than a scan in script, for an answer small enough to hold. */
-function wholePage(bytes: Buffer, views: Map<string, FeedView>): { packages: PackageInfo[]; listed: number } {
+export function readPage(doc: unknown, views: Map<string, FeedView>): { packages: PackageInfo[]; listed: number } {
+  const value = doc && typeof doc === 'object' && Array.isArray((doc as { value?: unknown }).value) ? ((doc as { value: unknown[] }).value) : [];
   const packages: PackageInfo[] = [];
-  const doc = JSON.parse(withoutBom(bytes.toString('utf8'))) as { value?: unknown } | null;
-  const value = doc && typeof doc === 'object' && Array.isArray(doc.value) ? (doc.value as unknown[]) : [];
   for (const raw of value) {
     const p = trimPackage(raw, views);
     if (p) packages.push(p);
   }
   return { packages, listed: value.length };
-}
-
-/** Answers up to this size are parsed whole; bigger ones (a page of a big feed) package by package. */
-export const parseWholeAtMost = 2 * 1024 * 1024;
-
-/** Bytes before the `value` array that are looked through again as more arrive (a real answer has a few). */
-const longestHead = 64 * 1024;
-
-/** The bytes so far end inside a value: the scan waits for more. */
-class MoreNeeded extends Error {}
-const moreNeeded = new MoreNeeded('listing: the answer ends inside a value');
-
-/**
- * Reads a listing page as its bytes arrive, chunk by chunk: every package whose JSON is complete
- * is parsed, trimmed and let go of at once, so neither the answer nor its objects are ever held
- * whole. Only what is not read yet (part of one package) is kept between chunks. `end()` gives
- * what `readPage` gives for the same bytes, and throws where they are not such JSON.
- */
-export class PageReader {
-  /** The bytes not read yet are `held[0, length)`: one buffer, reused and grown as needed, not one per chunk. */
-  private held: Buffer = Buffer.alloc(0);
-  private length = 0;
-  /** head: before the `value` array; items: inside it; done: after it; whole: no such array, so the answer is kept to be judged whole. */
-  private phase: 'head' | 'items' | 'done' | 'whole' = 'head';
-  /** Inside the array, after a package: a `,` or the `]` comes next. */
-  private afterItem = false;
-  /** After a `,`: a package comes next, not the `]`. */
-  private afterComma = false;
-  /** The package being read, where the bytes so far end inside it. */
-  private item: ItemScan | undefined;
-  private readonly packages: PackageInfo[] = [];
-  private listed = 0;
-  /** The answer's text before the array, and its bytes after it: together they must be JSON, as a whole answer must. */
-  private head = '';
-  private readonly tail: Buffer[] = [];
-  private tailLength = 0;
-
-  constructor(private readonly views: Map<string, FeedView>) {}
-
-  write(chunk: Buffer): void {
-    if (this.phase === 'done') {
-      this.keepTail(chunk);
-      return;
-    }
-    if (this.length + chunk.length > this.held.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.length + chunk.length, this.held.length * 2, 64 * 1024));
-      this.held.copy(grown, 0, 0, this.length);
-      this.held = grown;
-    }
-    chunk.copy(this.held, this.length);
-    this.length += chunk.length;
-    if (this.phase !== 'whole') this.advance();
-  }
-
-  private get pending(): Buffer {
-    return this.held.subarray(0, this.length);
-  }
-
-  end(): { packages: PackageInfo[]; listed: number } {
-    // No `value` array found as the bytes came (or a head too long to look through again and
-    // again): judged whole, where JSON without one is an empty page and anything else throws.
-    if (this.phase === 'head' || this.phase === 'whole') return wholePage(this.pending, this.views);
-    if (this.phase !== 'done') throw new SyntaxError('listing: the answer ends inside the value array');
-    // What is around the array is checked as JSON.parse would check it, the array standing for one value.
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(`${this.head}${JSON.stringify(arrayMark)}${Buffer.concat(this.tail).toString('utf8')}`);
-    } catch {
-      throw new SyntaxError('listing: the answer is not JSON around its value array');
-    }
-    // A later `value` would be the one a whole answer's reader takes: the answer says two things.
-    if ((envelope as { value?: unknown }).value !== arrayMark) throw new SyntaxError('listing: the answer has a second value');
-    return { packages: this.packages, listed: this.listed };
-  }
-
-  private keepTail(bytes: Buffer): void {
-    // A real answer has a few bytes after its array; more than a page's worth is not an answer to keep.
-    this.tailLength += bytes.length;
-    if (this.tailLength > longestHead) throw new SyntaxError('listing: the answer goes on long after its value array');
-    this.tail.push(Buffer.from(bytes));
-  }
-
-  private advance(): void {
-    const b = this.pending;
-    let i = 0;
-    try {
-      if (this.phase === 'head') {
-        const at = findTopLevelArray(b, 'value');
-        if (at < 0) {
-          this.phase = 'whole';
-          return;
-        }
-        this.phase = 'items';
-        this.head = b.toString('utf8', hasBom(b) ? 3 : 0, at);
-        i = at + 1;
-      }
-      for (;;) {
-        if (!this.item) {
-          i = skipSpace(b, i);
-          if (i >= b.length) throw moreNeeded;
-          if (b[i] === CLOSE_ARRAY) {
-            if (this.afterComma) throw new SyntaxError('listing: a value was due after ,');
-            this.phase = 'done';
-            const rest = b.subarray(i + 1);
-            this.held = Buffer.alloc(0);
-            this.length = 0;
-            this.keepTail(rest);
-            return;
-          }
-          if (this.afterItem) {
-            if (b[i] !== COMMA) throw new SyntaxError('listing: expected , or ]');
-            this.afterItem = false;
-            this.afterComma = true;
-            i = skipSpace(b, i + 1);
-            if (i >= b.length) throw moreNeeded;
-            continue;
-          }
-          this.afterComma = false;
-          this.item = new ItemScan(b[i], i);
-        }
-        // The scan goes on where the last chunk left it: each byte is looked at once.
-        const end = this.item.scan(b);
-        if (end < 0) {
-          i = this.item.start;
-          throw moreNeeded;
-        }
-        const start = this.item.start;
-        this.item = undefined;
-        this.listed++;
-        const p = trimPackage(JSON.parse(b.toString('utf8', start, end)) as unknown, this.views);
-        if (p) this.packages.push(p);
-        this.afterItem = true;
-        i = end;
-      }
-    } catch (e) {
-      if (e !== moreNeeded) throw e;
-      // Keep what is not read yet; in the head, all of it (the scan starts over with more, up to a
-      // point: a head that long is kept to be judged whole).
-      if (this.phase === 'head') {
-        if (b.length > longestHead) this.phase = 'whole';
-      } else {
-        this.held.copyWithin(0, i, this.length);
-        this.length -= i;
-        this.item?.moved(i);
-      }
-    }
-  }
-}
-
-/**
- * Where one value of the array ends, found across chunks: the scan keeps its place (and whether it
- * is inside a string, after a backslash, how deep in brackets), so more bytes continue it.
- */
-class ItemScan {
-  private at: number;
-  private depth = 0;
-  private inString: boolean;
-  private escaped = false;
-  private readonly kind: 'string' | 'nested' | 'word';
-
-  constructor(first: number | undefined, public start: number) {
-    this.kind = first === QUOTE ? 'string' : first === OPEN_OBJECT || first === OPEN_ARRAY ? 'nested' : 'word';
-    this.inString = this.kind === 'string';
-    this.at = this.kind === 'string' ? start + 1 : start;
-  }
-
-  /** The bytes before `by` were let go of: positions move back. */
-  moved(by: number): void {
-    this.start -= by;
-    this.at -= by;
-  }
-
-  /** The end (exclusive) of the value, or -1 where the bytes so far end first. */
-  scan(b: Buffer): number {
-    for (; this.at < b.length; this.at++) {
-      const c = b[this.at];
-      if (this.kind === 'word') {
-        if (c === COMMA || c === CLOSE_ARRAY || c === CLOSE_OBJECT || isSpace(c)) return this.at;
-        continue;
-      }
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === BACKSLASH) this.escaped = true;
-        else if (c === QUOTE) {
-          this.inString = false;
-          if (this.kind === 'string') return this.at + 1;
-        }
-        continue;
-      }
-      if (c === QUOTE) this.inString = true;
-      else if (c === OPEN_OBJECT || c === OPEN_ARRAY) this.depth++;
-      else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-        this.depth--;
-        if (this.depth === 0) return this.at + 1;
-      }
-    }
-    return -1;
-  }
 }
 
 function trimPackage(raw: unknown, views: Map<string, FeedView>): PackageInfo | undefined {
@@ -422,86 +204,6 @@ function trimPackage(raw: unknown, views: Map<string, FeedView>): PackageInfo | 
     versions.push(kept);
   }
   return { id: String(p.id ?? ''), name: p.name, versions };
-}
-
-// JSON's structural characters are ASCII, so the bytes of UTF-8 text can be scanned as they are.
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const isSpace = (c: number | undefined) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
-function skipSpace(b: Buffer, i: number): number {
-  while (i < b.length && isSpace(b[i])) i++;
-  return i;
-}
-
-/** The end (exclusive) of the string starting at `i` (a quote). */
-function endOfString(b: Buffer, i: number): number {
-  for (let j = i + 1; j < b.length; j++) {
-    if (b[j] === BACKSLASH) j++;
-    else if (b[j] === QUOTE) return j + 1;
-  }
-  throw moreNeeded;
-}
-
-/** The end (exclusive) of the JSON value starting at `i`. */
-function endOfValue(b: Buffer, i: number): number {
-  if (b[i] === QUOTE) return endOfString(b, i);
-  if (b[i] !== OPEN_OBJECT && b[i] !== OPEN_ARRAY) {
-    let j = i;
-    while (j < b.length && b[j] !== COMMA && b[j] !== CLOSE_ARRAY && b[j] !== CLOSE_OBJECT && !isSpace(b[j])) j++;
-    // A number or a word running to the end of the bytes so far may go on in the next chunk.
-    if (j >= b.length) throw moreNeeded;
-    return j;
-  }
-  let depth = 0;
-  for (let j = i; j < b.length; j++) {
-    const c = b[j];
-    if (c === QUOTE) j = endOfString(b, j) - 1;
-    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++;
-    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-      depth--;
-      if (depth === 0) return j + 1;
-    }
-  }
-  throw moreNeeded;
-}
-
-/**
- * Where the top-level object's array `key` opens (the index of its `[`); -1 where the answer is
- * not an object or the object ends without one. Throws `moreNeeded` where the bytes end first.
- */
-const hasBom = (b: Buffer) => b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
-
-/** Stands for the value array when what is around it is checked: no listing holds this text. */
-const arrayMark = '\u0000value array\u0000';
-
-function findTopLevelArray(b: Buffer, key: string): number {
-  if (b.length < 3 && b[0] === 0xef) throw moreNeeded;
-  let i = skipSpace(b, hasBom(b) ? 3 : 0);
-  if (i >= b.length) throw moreNeeded;
-  if (b[i] !== OPEN_OBJECT) return -1;
-  i = skipSpace(b, i + 1);
-  while (i < b.length && b[i] !== CLOSE_OBJECT) {
-    if (b[i] !== QUOTE) throw new SyntaxError('listing: expected a key');
-    const keyEnd = endOfString(b, i);
-    const name = JSON.parse(b.toString('utf8', i, keyEnd)) as string;
-    i = skipSpace(b, keyEnd);
-    if (i >= b.length) throw moreNeeded;
-    if (b[i] !== COLON) throw new SyntaxError('listing: expected :');
-    i = skipSpace(b, i + 1);
-    if (i >= b.length) throw moreNeeded;
-    if (name === key && b[i] === OPEN_ARRAY) return i;
-    i = skipSpace(b, endOfValue(b, i));
-    if (b[i] === COMMA) i = skipSpace(b, i + 1);
-  }
-  if (i >= b.length) throw moreNeeded;
-  return -1;
 }
 
 function shared(views: Map<string, FeedView>, v: FeedView): FeedView {

@@ -1,8 +1,31 @@
+/**
+ * The one place the task talks HTTP: typed-rest-client's HttpClient carries each request (the
+ * agent's proxy and bypass list, its certificates, kept-alive sockets, the user agent); the policy
+ * around it is ours, because the library's own would hand the token on and give up too early:
+ * - its redirects and credential handlers are off: the token is set here on each request, only for
+ *   the collection and the hosts the location service named, and no redirect is followed;
+ * - its retries are off (it retries only 502/503/504 on idempotent verbs, never a 429, and ignores
+ *   Retry-After): the one retry loop below honours Retry-After, shares the 2-minute budget among
+ *   429s, caps other transient failures at 5 attempts, and never resends a change whose answer was
+ *   lost (the engine reads back first);
+ * - while the service announces that it is delaying this client (X-RateLimit-*), one request at a time.
+ * Server text loses every credential before it goes anywhere, and only FailureErrors are thrown.
+ */
+import type { IncomingMessage } from 'node:http';
+import { HttpClient, HttpClientResponse } from 'typed-rest-client/HttpClient';
+import type { IRequestOptions } from 'typed-rest-client/Interfaces';
 import { fail, failureForStatus, withoutQuery } from './errors';
+import type { Failure, FailureError } from '../engine/failures';
 import { hideSecret, Redactor, tokenForms } from '../engine/secrets';
-import { NetworkOptions, Transport } from './transport';
 
 type IHeaders = Record<string, string>;
+
+/**
+ * The agent's proxy and certificate settings, as azure-pipelines-task-lib's
+ * getHttpProxyConfiguration and getHttpCertConfiguration give them. Without a proxy, the
+ * environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (typed-rest-client reads them).
+ */
+export type NetworkOptions = Pick<IRequestOptions, 'proxy' | 'cert'>;
 
 /** How credentials are presented: the pipeline's OAuth token as Bearer, a personal access token as Basic. */
 export interface Credential {
@@ -28,19 +51,21 @@ export interface RetryPolicy {
 
 export interface HttpOptions {
   credential: Credential;
-  /** Per-attempt timeout: no answer (or no end of the answer) within it is a transient failure. */
+  /** Per-attempt socket timeout: nothing arriving within it (before or during the answer) is a transient failure. */
   timeoutMs: number;
   retry: RetryPolicy;
-  /** The agent's proxy and certificate settings (task-lib's IRequestOptions has this shape). */
+  /** The agent's proxy and certificate settings. */
   requestOptions?: NetworkOptions;
   userAgent?: string;
-  /** Sockets kept per host (keep-alive): enough for every batch in flight. */
+  /** Requests in flight at once, and sockets kept alive per host: enough for every batch in flight. */
   maxSockets?: number;
   /** A pause; it may end early when `signal` aborts (the client closed). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   random?: () => number;
   debug?: (line: string) => void;
+  /** Told once, the first time an answer says the service is delaying this client: from then on, while answers say so, one request at a time. */
+  slowingDown?: () => void;
 }
 
 export interface Call {
@@ -59,19 +84,6 @@ export interface Call {
   manualRedirect?: boolean;
   /** Extra headers; an Authorization given here is sent as given, to any origin. */
   headers?: Record<string, string>;
-  /** Reads the JSON body another way than whole (a listing page, package by package, from its bytes); throws when it is not JSON. */
-  parse?: (body: Buffer) => unknown;
-  /**
-   * Reads a successful JSON answer as its bytes arrive instead of after (a big listing page is then
-   * never held whole); given the announced length, a reader, or undefined to read it whole with
-   * `parse`. `end()` gives the body, and throws (as `write` may) when it is not JSON.
-   */
-  read?: (announcedBytes: number | undefined) => AnswerReader | undefined;
-}
-
-export interface AnswerReader {
-  write(chunk: Buffer): void;
-  end(): unknown;
 }
 
 export interface Answer<T = unknown> {
@@ -87,30 +99,49 @@ export const defaultRetry: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, ma
 /** How much server text a failure keeps. */
 const detailLimit = 500;
 
+/** TLS failures that mean the server's certificate is not trusted here: not a busy service, not retried. */
+const certificateCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE', 'INVALID_CA', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
+]);
+
+/**
+ * Connection failures that are not a busy service: a name that does not resolve (EAI_AGAIN, a
+ * resolver that did not answer in time, is transient), a refused connection (nothing listens
+ * there: a wrong host or port far more often than a restart, and a run a minute later is cheap),
+ * an untrusted certificate. None is retried.
+ */
+function unreachable(code: unknown): Extract<Failure, { kind: 'unreachable' }>['reason'] | undefined {
+  if (code === 'ENOTFOUND') return 'unknownHost';
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (typeof code === 'string' && certificateCodes.has(code)) return 'certificate';
+  return undefined;
+}
+
 interface Raw {
   status: number;
   headers: Answer['headers'];
-  body: Buffer;
-  /** Where a reader took the body as it came: its result (throws where the body was not JSON); undefined for an empty body. */
-  read?: () => unknown;
+  body: string;
 }
 
-/**
- * The one place the task talks HTTP. It adds the api-version, sends the token only to origins it
- * was told to trust (the collection and the hosts the location service named), never follows a
- * redirect, retries transient failures with bounded jittered back-off, honours Retry-After (and
- * makes every request of this client wait when one of them is told to), removes credentials from
- * server text, and throws only FailureErrors.
- */
 export class AzureHttp {
-  private readonly transport: Transport;
+  /** One HttpClient per scheme: typed-rest-client keeps one kept-alive agent per client, for the scheme it first saw. */
+  private readonly clients = new Map<string, HttpClient>();
   private readonly trusted = new Set<string>();
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly redactor: Redactor;
+  private readonly maxInFlight: number;
   /** Nothing is sent before this time: a 429's Retry-After applies to every request of this client. */
   private notBefore = 0;
+  /** Requests sent and not answered yet, and those waiting for their turn. */
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** The latest answer said the service is delaying this client: one request at a time. */
+  private slowed = false;
+  private toldSlowing = false;
   /** Set by close(): nothing more is sent, and pauses under way end. */
   private closed = false;
   private readonly stopping = new AbortController();
@@ -118,10 +149,10 @@ export class AzureHttp {
   readonly stats = { requests: 0, retries: 0, waitedMs: 0 };
 
   constructor(private readonly options: HttpOptions) {
-    this.transport = new Transport(options.requestOptions ?? {}, options.timeoutMs, options.maxSockets ?? 16, options.userAgent ?? 'PackageLifecycle');
     this.sleep = options.sleep ?? sleepFor;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.maxInFlight = Math.max(1, options.maxSockets ?? 16);
     this.redactor = new Redactor([options.credential.token]);
     // Whatever a server does with it, the token is removed from everything written out.
     hideSecret(options.credential.token);
@@ -154,10 +185,10 @@ export class AzureHttp {
       headers['Content-Type'] = 'application/json';
       payload = JSON.stringify(call.body);
     }
-    const raw = await this.retrying(call.method, url, call.changes === true, () => this.exchange(call.method, url, payload, headers, call.read));
+    const raw = await this.retrying(call.method, url, call.changes === true, () => this.exchange(call.method, url, payload, headers));
     // Any 2xx to a change is success, whatever its body: no answer body is needed, so none is judged.
     if (call.changes && raw.status >= 200 && raw.status < 300 && raw.status !== 203) return { status: raw.status, body: undefined, headers: raw.headers };
-    return this.finish<T>(call.method, url, raw, tokenSent, call.manualRedirect === true, call.parse);
+    return this.finish<T>(call.method, url, raw, tokenSent, call.manualRedirect === true);
   }
 
   /**
@@ -174,43 +205,23 @@ export class AzureHttp {
   /**
    * Downloads from a URL that is not an Azure DevOps API (blob storage), never with the token: the
    * answer's head is retried like any request; its body is handed over as it arrives, so a file
-   * goes to disk without being held in memory. A body cut off midway fails as transient.
+   * goes to disk without being held in memory. A body cut off midway, or stalled for as long as a
+   * request may take (the socket timeout), fails as transient.
    */
   async download(url: string): Promise<AsyncIterable<Uint8Array>> {
-    const body = await this.retrying('GET', url, false, async () => {
-      let opened: Awaited<ReturnType<Transport['open']>>;
-      try {
-        this.stats.requests++;
-        opened = await this.transport.open(url, {});
-      } catch (e) {
-        throw new Retry(this.networkDetail(e), true);
-      }
-      if (opened.status >= 200 && opened.status < 300) return opened.body;
-      let text: Buffer;
-      try {
-        const chunks: Buffer[] = [];
-        for await (const c of opened.body) chunks.push(c as Buffer);
-        text = Buffer.concat(chunks);
-      } catch (e) {
-        throw new Retry(this.networkDetail(e), true);
-      }
-      const raw: Raw = { status: opened.status, headers: opened.headers, body: text };
+    const { body, stalled } = await this.retrying('GET', url, false, async (): Promise<{ body: IncomingMessage; stalled: () => boolean }> => {
+      const res = await this.send('GET', url, undefined, {});
+      const status = res.message.statusCode ?? 0;
+      if (status >= 200 && status < 300) return { body: res.message, stalled: stallOf(res.message) };
+      const raw = await this.read(res, 'GET', url);
       throw transientStatuses.has(raw.status) ? this.retryFor(raw) : this.statusFailure('GET', url, raw);
     });
-    const networkDetail = (e: unknown) => this.networkDetail(e);
-    const idleMs = this.options.timeoutMs;
+    const networkDetail = (e: unknown) => this.networkDetail(stalled() ? timedOut : e);
     return (async function* () {
-      // Nothing arriving for as long as a request may take ends the download.
-      const idle = setTimeout(() => body.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })), idleMs);
       try {
-        for await (const chunk of body) {
-          idle.refresh();
-          yield chunk as Uint8Array;
-        }
+        for await (const chunk of body) yield chunk as Uint8Array;
       } catch (e) {
         throw fail({ kind: 'transient', method: 'GET', url: withoutQuery(url), attempts: 1, detail: `the download broke off: ${networkDetail(e)}` });
-      } finally {
-        clearTimeout(idle);
       }
       if (!body.complete) throw fail({ kind: 'transient', method: 'GET', url: withoutQuery(url), attempts: 1, detail: 'the download broke off' });
     })();
@@ -231,47 +242,80 @@ export class AzureHttp {
     return out;
   }
 
-  /** One attempt: the answer (any status but a transient one), or Retry. */
-  private async exchange(method: string, url: string, payload: string | undefined, headers: IHeaders, read?: Call['read']): Promise<Raw> {
-    let raw: Raw;
-    // A successful JSON answer may go to its reader as it arrives (a fresh one each attempt); any
-    // other answer is collected whole, for its status and message.
-    let reader: AnswerReader | undefined;
-    let failed: { error: unknown } | undefined;
-    let bytes = 0;
-    const stream = read && ((status: number, h: Answer['headers']) => {
-      if (status < 200 || status >= 300 || status === 203 || !/json/i.test(String(h['content-type'] ?? ''))) return undefined;
-      const announced = Number(h['content-length']);
-      reader = read(Number.isSafeInteger(announced) && announced >= 0 ? announced : undefined);
-      if (!reader) return undefined;
-      const r = reader;
-      return (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (failed) return;
-        try {
-          r.write(chunk);
-        } catch (error) {
-          failed = { error };
-        }
-      };
-    });
-    try {
-      this.stats.requests++;
-      // The body is read here too: a connection dropped mid-answer is a lost answer as well.
-      const sent = await this.transport.send(method, url, payload, headers, stream);
-      raw = { status: sent.status, headers: sent.headers, body: sent.body };
-      const r = reader;
-      if (r && bytes > 0) {
-        raw.read = () => {
-          if (failed) throw failed.error;
-          return r.end();
-        };
-      }
-    } catch (e) {
-      throw new Retry(this.networkDetail(e), true);
-    }
+  /** One attempt, its answer read whole: the answer (any status but a transient one), or Retry. */
+  private async exchange(method: string, url: string, payload: string | undefined, headers: IHeaders): Promise<Raw> {
+    const raw = await this.read(await this.send(method, url, payload, headers), method, url);
     if (!transientStatuses.has(raw.status)) return raw;
     throw this.retryFor(raw);
+  }
+
+  /** Sends one request; resolves with the answer's head, its body still to come. */
+  private async send(method: string, url: string, payload: string | undefined, headers: IHeaders): Promise<HttpClientResponse> {
+    const scheme = new URL(url).protocol;
+    if (scheme !== 'https:' && scheme !== 'http:') throw fail({ kind: 'refused', status: 0, method, url: withoutQuery(url), detail: `unsupported protocol ${scheme}` });
+    let client = this.clients.get(scheme);
+    if (!client) {
+      const network = this.options.requestOptions ?? {};
+      client = new HttpClient(this.options.userAgent ?? 'PackageLifecycle', [], {
+        allowRedirects: false,
+        allowRetries: false,
+        keepAlive: true,
+        maxSockets: this.maxInFlight,
+        socketTimeout: this.options.timeoutMs,
+        ...(network.proxy ? { proxy: network.proxy } : {}),
+        ...(network.cert ? { cert: network.cert } : {}),
+      });
+      this.clients.set(scheme, client);
+    }
+    let res: HttpClientResponse;
+    try {
+      this.stats.requests++;
+      // No body: nothing at all, as typed-rest-client's own get/options send.
+      res = await client.request(method, url, payload ?? (null as unknown as string), headers);
+    } catch (e) {
+      throw this.networkFailure(e, method, url);
+    }
+    this.observe(res.message.headers);
+    return res;
+  }
+
+  /** The answer's body as text (readBody decodes gzip and the charset); a connection that drops or stalls midway is a lost answer. */
+  private async read(res: HttpClientResponse, method: string, url: string): Promise<Raw> {
+    const stalled = stallOf(res.message);
+    try {
+      return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: await res.readBody() };
+    } catch (e) {
+      throw this.networkFailure(stalled() ? timedOut : e, method, url);
+    }
+  }
+
+  /**
+   * The rate-limit headers of an answer: `X-RateLimit-Delay` (the service is delaying this caller)
+   * or fewer than a tenth of `X-RateLimit-Limit` left: one request at a time until an answer says
+   * otherwise.
+   */
+  private observe(headers: Answer['headers']): void {
+    const remaining = Number(headers['x-ratelimit-remaining']);
+    const limit = Number(headers['x-ratelimit-limit']);
+    const near = headers['x-ratelimit-delay'] !== undefined
+      || (headers['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining) && Number.isFinite(limit) && limit > 0 && remaining < limit / 10);
+    if (near && !this.toldSlowing) {
+      this.toldSlowing = true;
+      this.options.slowingDown?.();
+    }
+    if (near !== this.slowed) this.debug(near ? 'the service announces it is delaying this client: one request at a time' : 'the service no longer announces delays');
+    this.slowed = near;
+  }
+
+  /** Waits until another request may be sent: up to maxSockets at once, one while the service is delaying this client. */
+  private async turn(): Promise<void> {
+    while (!this.closed && this.inFlight >= (this.slowed ? 1 : this.maxInFlight)) await new Promise<void>((wake) => this.waiting.push(wake));
+    this.inFlight++;
+  }
+
+  private turnOver(): void {
+    this.inFlight--;
+    for (const wake of this.waiting.splice(0)) wake();
   }
 
   /** Another try for an answer with a transient status: after Retry-After where it says; a 429 was not applied. */
@@ -282,12 +326,13 @@ export class AzureHttp {
 
   /**
    * Closes kept-alive sockets and ends the client: a request still running fails instead of being
-   * retried (reads started ahead that the run no longer waits for send nothing after its end).
+   * retried, and one still waiting for its turn is never sent.
    */
   close(): void {
     this.closed = true;
     this.stopping.abort();
-    this.transport.close();
+    for (const wake of this.waiting.splice(0)) wake();
+    for (const c of this.clients.values()) c.dispose();
   }
 
   /**
@@ -299,13 +344,16 @@ export class AzureHttp {
     let waited = 0;
     for (let n = 1; ; n++) {
       waited += await this.waitYourTurn(method, url, n - 1, maxTotalWaitMs - waited);
-      if (this.closed) throw this.exhausted(method, url, n - 1, 'the client was closed: the run is over');
       let retry: Retry;
+      await this.turn();
       try {
+        if (this.closed) throw this.exhausted(method, url, n - 1, 'the client was closed: the run is over');
         return await attempt();
       } catch (e) {
         if (!(e instanceof Retry)) throw e;
         retry = e;
+      } finally {
+        this.turnOver();
       }
       if (this.closed) throw this.exhausted(method, url, n, 'the client was closed: the run is over');
       // A change whose answer was lost may have been applied: the caller reads back first.
@@ -327,7 +375,6 @@ export class AzureHttp {
       await this.sleep(pause, this.stopping.signal);
     }
   }
-
   /** Waits while the service has told this client to hold back; returns how long it waited. */
   private async waitYourTurn(method: string, url: string, attempts: number, left: number): Promise<number> {
     const wait = this.notBefore - this.now();
@@ -353,12 +400,12 @@ export class AzureHttp {
     return Math.round(backoff / 2 + (this.random() * backoff) / 2);
   }
 
-  private finish<T>(method: string, url: string, raw: Raw, tokenSent: boolean, manualRedirect: boolean, parse: (body: Buffer) => unknown = (b) => JSON.parse(withoutBom(b.toString('utf8')))): Answer<T> {
+  private finish<T>(method: string, url: string, raw: Raw, tokenSent: boolean, manualRedirect: boolean): Answer<T> {
     const { status, headers } = raw;
     if (status >= 300 && status < 400 && manualRedirect) return { status, body: undefined, headers };
     if (status === 203) throw fail(failureForStatus(203, method, url, 'a sign-in page instead of the API'));
     if (status < 200 || status >= 300) throw this.statusFailure(method, url, raw);
-    if (!raw.body.length && !raw.read) return { status, body: undefined, headers };
+    if (!raw.body.length) return { status, body: undefined, headers };
     // Not JSON where the API answers JSON: after sending a token, a sign-in page (the credentials
     // did not get through); without one, some other server's answer.
     const notApi = (what: string) => fail(tokenSent
@@ -367,7 +414,7 @@ export class AzureHttp {
     const type = String(headers['content-type'] ?? '');
     if (!/json/i.test(type)) throw notApi(`the answer was ${type || 'not JSON'}, not the API's JSON`);
     try {
-      return { status, body: (raw.read ? raw.read() : parse(raw.body)) as T, headers };
+      return { status, body: JSON.parse(withoutBom(raw.body)) as T, headers };
     } catch {
       throw notApi('the answer was not JSON');
     }
@@ -380,7 +427,7 @@ export class AzureHttp {
 
   /** The server's message (JSON `message`, OAuth `error_description`, else the text), credentials removed, cut short. */
   private detailOf(raw: Raw): string {
-    const text = withoutBom(raw.body.toString('utf8'));
+    const text = withoutBom(raw.body);
     let message = text;
     try {
       const parsed = JSON.parse(text) as { message?: unknown; error_description?: unknown; error?: unknown };
@@ -392,17 +439,49 @@ export class AzureHttp {
     return cut(this.redact(message.trim()));
   }
 
+  /**
+   * What a failed connection means: a host that cannot be reached (named, not retried), or a
+   * transient failure (a timeout, a dropped connection) to try again.
+   */
+  private networkFailure(e: unknown, method: string, url: string): Retry | FailureError {
+    const err = e as { code?: unknown; hostname?: unknown } | undefined;
+    const reason = unreachable(err?.code);
+    if (!reason) return new Retry(this.networkDetail(e), true);
+    // The name that did not resolve may be the proxy's.
+    const host = reason === 'unknownHost' && typeof err?.hostname === 'string' && err.hostname ? err.hostname : new URL(url).host;
+    return fail({ kind: 'unreachable', reason, host, method, url: withoutQuery(url), detail: this.networkDetail(e) });
+  }
+
   private networkDetail(e: unknown): string {
-    const err = e as { code?: string; message?: string };
-    const text = err?.message ?? String(e);
-    if (err?.code === 'ETIMEDOUT') return `no answer within ${seconds(this.options.timeoutMs)} s`;
-    if (err?.code) return `connection failed (${err.code})`;
+    const err = e as { code?: unknown; message?: unknown } | undefined;
+    const text = typeof err?.message === 'string' ? err.message : String(e);
+    // typed-rest-client's socket timeout is an Error without a code.
+    if (err?.code === 'ETIMEDOUT' || /^Request timeout/.test(text)) return `no answer within ${seconds(this.options.timeoutMs)} s`;
+    if (typeof err?.code === 'string') return `connection failed (${err.code}): ${cut(this.redact(text))}`;
     return `connection failed: ${cut(this.redact(text))}`;
   }
 
   private debug(line: string): void {
     this.options.debug?.(this.redact(line));
   }
+}
+
+const timedOut = Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' });
+
+/**
+ * Whether the socket timeout fired while this answer's body was still coming: typed-rest-client
+ * then destroys the socket, and the body ends as merely "aborted".
+ */
+function stallOf(message: IncomingMessage): () => boolean {
+  let stalled = false;
+  const socket = message.socket;
+  const onTimeout = () => {
+    stalled = true;
+  };
+  socket?.once('timeout', onTimeout);
+  // A kept-alive socket goes on to other requests.
+  message.once('close', () => socket?.off('timeout', onTimeout));
+  return () => stalled;
 }
 
 /** A transient failure that may be tried again, with what the service asked to wait. */

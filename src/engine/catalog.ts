@@ -31,6 +31,10 @@ export const texts = {
   Forbidden: "Permission denied: %s is needed to %s in feed %s (server: %s). In the feed's settings, Permissions, give '%s' (or '%s' for collection-scoped builds) that role; by default they only have Feed and Upstream Reader.",
   HttpFailed: "%s %s answered %s: %s",
   RetriesExhausted: "%s %s kept failing after %s attempts: %s. The service may be throttling or unavailable; run again later.",
+  HostNotFound: "The host %s could not be found (%s %s: %s); gave up at once, since a name that does not resolve does not come back by waiting. Check the URL and the proxy setting (the agent's proxy; on the command line HTTPS_PROXY and NO_PROXY).",
+  HostRefused: "%s refused the connection (%s %s: %s): nothing is listening there. Check the URL's host and port, and the proxy setting (the agent's proxy; on the command line HTTPS_PROXY and NO_PROXY).",
+  HostUntrusted: "The certificate of %s is not trusted (%s %s: %s). Check the URL, the agent's certificate settings (its CA file; on the command line NODE_EXTRA_CA_CERTS), and whether a proxy inspects TLS.",
+  RateLimited: "The service announces that it is delaying this run (X-RateLimit headers): requests go one at a time while it does.",
   LostAnswer: "%s %s: the answer was lost (%s) and the change could not be confirmed. Look at the version in the feed, then run the step again: versions already changed are left as they are.",
   Unexpected: "Unexpected failure: %s",
   FeedFound: "Feed %s (%s).",
@@ -89,6 +93,10 @@ export interface Arity {
   Forbidden: 6;
   HttpFailed: 4;
   RetriesExhausted: 4;
+  HostNotFound: 4;
+  HostRefused: 4;
+  HostUntrusted: 4;
+  RateLimited: 0;
   LostAnswer: 3;
   Unexpected: 1;
   FeedFound: 2;

@@ -36,6 +36,8 @@ export function explain(f: Failure, c: ExplainContext): Msg {
       const asked = f.retryAfterMs !== undefined ? ` (Retry-After: ${Math.ceil(f.retryAfterMs / 1000)} s)` : '';
       return msg('RetriesExhausted', f.method, f.url, f.attempts, trim(f.detail) + asked);
     }
+    case 'unreachable':
+      return msg(f.reason === 'unknownHost' ? 'HostNotFound' : f.reason === 'refused' ? 'HostRefused' : 'HostUntrusted', f.host, f.method, f.url, trim(f.detail));
     case 'lostAnswer':
       return msg('LostAnswer', f.method, f.url, trim(f.detail));
     case 'location':

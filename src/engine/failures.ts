@@ -24,6 +24,8 @@ export type Failure =
   | ({ kind: 'refused'; status: number; detail: string } & Where)
   /** A transient failure (429, 5xx, timeout, dropped connection) that retries did not overcome. */
   | ({ kind: 'transient'; attempts: number; detail: string; retryAfterMs?: number } & Where)
+  /** A host that cannot be reached: its name does not resolve, it refuses the connection, or its certificate is not trusted. Not retried. */
+  | ({ kind: 'unreachable'; reason: 'unknownHost' | 'refused' | 'certificate'; host: string; detail: string } & Where)
   /** A change whose answer was lost (timeout, dropped connection, 5xx): it may or may not have been applied. */
   | ({ kind: 'lostAnswer'; detail: string } & Where)
   /** The location service names no host for a resource area. */
@@ -66,6 +68,8 @@ export function describeFailure(f: Failure): string {
     case 'authentication':
     case 'refused':
       return `${f.method} ${f.url} answered ${f.status}${f.detail ? `: ${f.detail}` : ''}`;
+    case 'unreachable':
+      return `${f.method} ${f.url}: ${f.host} cannot be reached (${f.reason}): ${f.detail}`;
     case 'transient':
       return `${f.method} ${f.url} still failing after ${f.attempts} attempt(s): ${f.detail}`;
     case 'forbidden':

@@ -204,6 +204,7 @@ export class Emulator {
   }
 
   fault(spec: FaultSpec): void {
+    if (spec.rateLimit) spec = { ...spec, headers: { ...rateLimitHeaders(spec.rateLimit), ...(spec.headers ?? {}) } };
     if (isLatencyOnly(spec) && !spec.latencyMs) throw new Error('emulator: a fault needs status, drop, latencyMs or another effect');
     if (spec.afterApply && !spec.status && !spec.drop) throw new Error('emulator: afterApply needs status or drop');
     if (spec.redirect && spec.status !== undefined && ![301, 302, 303, 307, 308].includes(spec.status)) throw new Error('emulator: a redirect status is 301, 302, 303, 307 or 308');
@@ -347,6 +348,9 @@ export class Emulator {
       seq: ++this.seq, at: nowMs(), host, method, path: url.pathname, query, headers, body, auth: parseAuth(headers.authorization), status: 0, conforming: true,
     };
     this.log.push(rec);
+    const answered = () => (rec.answeredAt ??= nowMs());
+    res.once('finish', answered);
+    res.once('close', answered);
 
     const routed = this.route(host, method, segs);
     if (routed.route) rec.route = routed.route.id;
@@ -385,11 +389,9 @@ export class Emulator {
       const ready = this.prepare(reply);
       const left = service - (nowMs() - rec.at);
       if (left > 0) await this.sleep(left);
-      rec.answeredAt = nowMs();
       this.send(res, ready);
       return;
     }
-    rec.answeredAt = nowMs();
     this.write(res, reply, f?.stallBodyMs);
   }
 
@@ -706,6 +708,14 @@ export class Emulator {
       this.write(res, { status: 400, json: { error: String(e instanceof Error ? e.message : e) } });
     }
   }
+}
+
+function rateLimitHeaders(r: NonNullable<FaultSpec['rateLimit']>): Record<string, string> {
+  const h: Record<string, string> = { 'X-RateLimit-Resource': 'ATCPU' };
+  if (r.delaySeconds !== undefined) h['X-RateLimit-Delay'] = String(r.delaySeconds);
+  if (r.limit !== undefined) h['X-RateLimit-Limit'] = String(r.limit);
+  if (r.remaining !== undefined) h['X-RateLimit-Remaining'] = String(r.remaining);
+  return h;
 }
 
 function defaultFault(status: number): [string, string] {

@@ -83,8 +83,6 @@ export interface RequestRecord {
   seq: number;
   /** Arrival time, epoch milliseconds with sub-millisecond precision. */
   at: number;
-  /** When the answer was handed to the socket (answers a fault shaped: not set). */
-  answeredAt?: number;
   host: HostKey;
   method: string;
   path: string;
@@ -102,6 +100,8 @@ export interface RequestRecord {
   reason?: string;
   /** Which fault, if any, shaped the answer. */
   fault?: string;
+  /** When the answer was written in full (or the connection dropped), on the clock of `at`. */
+  answeredAt?: number;
 }
 
 export interface FaultMatch {
@@ -179,6 +179,12 @@ export interface FaultSpec {
    * 'revoked' (401/203 from then on) or a role (a role dropped: 403 naming the identity).
    */
   identity?: 'revoked' | Role;
+  /**
+   * The service's rate-limit headers on the answers (whatever their status), as Azure DevOps sends
+   * them before it throttles: `delaySeconds` gives `X-RateLimit-Delay` (the caller is being
+   * delayed); `remaining` and `limit` give `X-RateLimit-Remaining` / `X-RateLimit-Limit`.
+   */
+  rateLimit?: { delaySeconds?: number; remaining?: number; limit?: number };
 }
 
 export interface VersionView {

@@ -25,6 +25,17 @@ describe('emulator faults', () => {
     assert.deepEqual(em.log.map((r) => r.fault), ['429', '429', undefined]);
   });
 
+  it('rate-limit headers on ordinary answers, and when each answer was written', async () => {
+    em.fault({ rateLimit: { delaySeconds: 2, remaining: 15, limit: 200 }, count: 1 });
+    const r = await call('GET', list());
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['x-ratelimit-delay'], '2');
+    assert.equal(r.headers['x-ratelimit-remaining'], '15');
+    assert.equal(r.headers['x-ratelimit-limit'], '200');
+    assert.equal((await call('GET', list())).headers['x-ratelimit-delay'], undefined, 'only for `count` answers');
+    for (const x of em.log) assert.ok(x.answeredAt !== undefined && x.answeredAt >= x.at);
+  });
+
   for (const status of [500, 502, 503, 504] as const) {
     it(`${status} without applying the change`, async () => {
       em.fault({ status, match: { method: 'PATCH' } });

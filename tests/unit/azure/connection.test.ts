@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Connection, ConnectionSettings, negotiateApiVersion, routeUrl } from '../../../src/azure/connection';
+import { Connection, ConnectionSettings } from '../../../src/azure/connection';
 import { FailureError } from '../../../src/engine/failures';
 import { Emulator, RESOURCE_AREAS } from '../../emulator';
 import { drop, empty, fakeTime, hang, json, page, Script, serve } from './loopback';
@@ -176,23 +176,6 @@ describe('azure connection: the location service through our own client', () => 
     } finally {
       await org.close();
     }
-  });
-
-  it('negotiates the api-version as azure-devops-node-api does', () => {
-    const route = { maxVersion: '7.2', releasedVersion: '0.0', resourceVersion: 1 };
-    assert.equal(negotiateApiVersion(route, '7.2-preview.1'), '7.2-preview.1');
-    assert.equal(negotiateApiVersion(route, '7.1-preview'), '7.1-preview');
-    assert.equal(negotiateApiVersion(route, '7.2-preview.2'), '7.2-preview.1', 'a newer resource version than served: the route\'s own');
-    assert.equal(negotiateApiVersion(route, '7.0-preview.5'), '7.0-preview', 'an older api-version with a resource version not served: its plain preview');
-    assert.equal(negotiateApiVersion({ maxVersion: '6.0', releasedVersion: '0.0', resourceVersion: 1 }, '7.2-preview.1'), '6.0-preview.1', 'an older server');
-    assert.equal(negotiateApiVersion({ maxVersion: '5.0', releasedVersion: '5.0', resourceVersion: 1 }, '7.2-preview.1'), '5.0');
-    assert.equal(negotiateApiVersion({ maxVersion: '7.2', releasedVersion: '7.1', resourceVersion: 1 }, '7.1'), '7.1');
-  });
-
-  it('fills route templates', () => {
-    assert.equal(routeUrl('_apis/{resource}/{areaId}', { resource: 'ResourceAreas', areaId: packaging }), `_apis/ResourceAreas/${packaging}`);
-    assert.equal(routeUrl('_apis/{resource}/{areaId}', { resource: 'ResourceAreas' }), '_apis/ResourceAreas');
-    assert.equal(routeUrl('{area}/{*path}/x{{y}}', { area: 'a b', path: 'p' }), 'a%20b/p/x{y}');
   });
 
   describe('against the emulator', () => {

@@ -232,6 +232,22 @@ describe('azure http client', () => {
     }
   });
 
+  it('a body that stops arriving times out as the head would, and the read is retried', async () => {
+    const stalls: Script = (_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"value":');
+    };
+    const a = await serve('127.0.0.1', [stalls, json(200, { v: 5 })]);
+    try {
+      const { c, debug } = client({ timeoutMs: 200 });
+      assert.equal((await c.json<{ v: number }>({ method: 'GET', url: a.url })).body?.v, 5);
+      assert.equal(a.seen.length, 2);
+      assert.deepEqual(debug.filter((l) => l.startsWith('retry')).map((l) => /no answer within 1 s/.test(l)), [true], debug.join('\n'));
+    } finally {
+      await a.close();
+    }
+  });
+
   it('turns each status into its failure kind', async () => {
     const forbidden = json(403, { message: "User 'Fabrikam Build Service (fabrikam)' (1234) lacks permission to complete this action. You need to have 'AddPackage'." });
     const a = await serve('127.0.0.1', [
@@ -424,110 +440,17 @@ describe('azure http client', () => {
       setTimeout(() => { open--; res.writeHead(200, { 'Content-Type': 'application/json' }); res.end('{}'); }, 50);
     };
     const a = await serve('127.0.0.1', [slow]);
+    const { c } = client();
     try {
-      const { c } = client();
-      await Promise.all(Array.from({ length: 6 }, () => c.json({ method: 'GET', url: a.url, apiVersion: '7.1' })));
-      assert.ok(most >= 4, `only ${most} in flight`);
-      assert.ok(new Set(a.seen.map((s) => s.headers.connection)).has('keep-alive'));
+      // Two waves of four: the second goes out on the sockets the first opened.
+      for (let wave = 0; wave < 2; wave++) await Promise.all(Array.from({ length: 4 }, () => c.json({ method: 'GET', url: a.url, apiVersion: '7.1' })));
+      assert.equal(most, 4, `${most} in flight`);
+      assert.equal(a.seen.length, 8);
+      assert.equal(a.connections(), 4, 'the second wave reused the first wave\'s connections');
     } finally {
+      c.close();
       await a.close();
     }
-  });
-
-  describe('an answer read as it arrives', () => {
-    const value = Array.from({ length: 3000 }, (_, i) => ({ id: String(i), name: `Package.${i}`, versions: [{ version: '1.0.0', views: [] }] }));
-    const text = JSON.stringify({ count: value.length, value });
-    /** A reader that joins what it is given, and counts its pieces. */
-    function counting() {
-      const made: { pieces: number }[] = [];
-      const read = () => {
-        const seen = { pieces: 0 };
-        made.push(seen);
-        const parts: Buffer[] = [];
-        return {
-          write: (c: Buffer) => {
-            seen.pieces++;
-            parts.push(Buffer.from(c));
-          },
-          end: () => (JSON.parse(Buffer.concat(parts).toString('utf8')) as { value: unknown[] }).value.length,
-        };
-      };
-      return { made, read };
-    }
-    const slowly = (status: number, body: string, type = 'application/json', cut = false): Script => (_q, res) => {
-      res.writeHead(status, { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(body)) });
-      const bytes = Buffer.from(body);
-      res.write(bytes.subarray(0, bytes.length >> 1));
-      setTimeout(() => (cut ? res.socket?.destroy() : res.end(bytes.subarray(bytes.length >> 1))), 10);
-    };
-
-    it('goes to the reader piece by piece, and what it gives is the body', async () => {
-      const a = await serve('127.0.0.1', [slowly(200, text)]);
-      try {
-        const { c } = client();
-        const r = counting();
-        const answer = await c.json<number>({ method: 'GET', url: a.url, read: r.read });
-        assert.equal(answer.body, 3000);
-        assert.equal(r.made.length, 1);
-        assert.ok(r.made[0].pieces >= 2, `${r.made[0].pieces} pieces`);
-      } finally {
-        await a.close();
-      }
-    });
-
-    it('a connection cut midway is retried with a fresh reader: nothing of the first attempt is kept', async () => {
-      const a = await serve('127.0.0.1', [slowly(200, text, 'application/json', true), slowly(200, text)]);
-      try {
-        const { c } = client();
-        const r = counting();
-        assert.equal((await c.json<number>({ method: 'GET', url: a.url, read: r.read })).body, 3000);
-        assert.equal(r.made.length, 2);
-        assert.equal(a.seen.length, 2);
-      } finally {
-        await a.close();
-      }
-    });
-
-    it('only a successful JSON answer goes to the reader; a reader that finds no JSON is a sign-in page', async () => {
-      const a = await serve('127.0.0.1', [json(404, { message: 'no such feed' }), slowly(200, '<html>sign in</html>', 'text/html'), slowly(200, '{"value":[nope')]);
-      try {
-        const { c } = client();
-        c.trust(a.url);
-        const r = counting();
-        await failure(c.json({ method: 'GET', url: a.url, read: r.read }), 'notFound');
-        await failure(c.json({ method: 'GET', url: a.url, read: r.read }), 'authentication');
-        assert.equal(r.made.length, 0, 'neither the 404 nor the page went to a reader');
-        await failure(c.json({ method: 'GET', url: a.url, read: r.read }), 'authentication');
-        assert.equal(r.made.length, 1);
-      } finally {
-        await a.close();
-      }
-    });
-
-    it('a reader that throws while reading fails the answer, whatever its end would say', async () => {
-      const a = await serve('127.0.0.1', [slowly(200, text)]);
-      try {
-        const { c } = client();
-        c.trust(a.url);
-        const reader = { write: () => { throw new SyntaxError('not a listing'); }, end: () => 42 };
-        await failure(c.json({ method: 'GET', url: a.url, read: () => reader }), 'authentication');
-      } finally {
-        await a.close();
-      }
-    });
-
-    it('a reader declined for its announced size leaves the answer to be read whole', async () => {
-      const a = await serve('127.0.0.1', [slowly(200, text)]);
-      try {
-        const { c } = client();
-        const sizes: (number | undefined)[] = [];
-        const answer = await c.json<{ count: number }>({ method: 'GET', url: a.url, read: (n) => { sizes.push(n); return undefined; } });
-        assert.equal(answer.body?.count, 3000);
-        assert.deepEqual(sizes, [Buffer.byteLength(text)]);
-      } finally {
-        await a.close();
-      }
-    });
   });
 
   describe('closing', () => {

@@ -6,7 +6,8 @@ export type Script = (req: http.IncomingMessage, res: http.ServerResponse, body:
 
 export interface Seen { method: string; url: string; auth?: string; body: string; headers: http.IncomingHttpHeaders; at: number }
 
-export interface Loopback { url: string; seen: Seen[]; close(): Promise<void> }
+/** `connections()`: how many connections the server accepted so far. */
+export interface Loopback { url: string; seen: Seen[]; connections(): number; close(): Promise<void> }
 
 /** `clock` stamps each request (a test's fake time); the last step repeats. */
 export async function serve(host: string, steps: Script[], clock: () => number = Date.now): Promise<Loopback> {
@@ -21,11 +22,14 @@ export async function serve(host: string, steps: Script[], clock: () => number =
       step(req, res, body);
     });
   });
+  let accepted = 0;
+  server.on('connection', () => accepted++);
   await new Promise<void>((r) => server.listen(0, host, () => r()));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
     seen,
+    connections: () => accepted,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
