@@ -39,9 +39,9 @@ export class Presented {
     /** Rows made into text while the run was under way. */
     private readonly ahead?: RowTexts,
   ) {
-    this.errors = outcome.errors.map(say);
+    this.errors = outcome.errors.map((m) => say(m));
     this.counts = countsLine(outcome.rows, outcome.show);
-    this.notes = [...this.errors, ...outcome.warnings.map(say)];
+    this.notes = [...this.errors, ...outcome.warnings.map((m) => say(m))];
     this.status = outcome.result;
     this.message = outcome.result === 'Failed' && this.errors.length ? this.errors[0] : this.counts;
   }

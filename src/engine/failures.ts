@@ -4,7 +4,7 @@
  * Text in a failure (`detail`) is server text with credentials already removed, but not yet made
  * safe for output: that happens where it is written.
  */
-import type { Msg } from './messages';
+import { type Msg, words } from './messages';
 
 interface Where {
   method: string;
@@ -56,7 +56,7 @@ export function isFatal(f: Failure): boolean {
 export function describeFailure(f: Failure): string {
   switch (f.kind) {
     case 'badInput':
-      return `${f.message.key}: ${f.message.args.join(' | ')}`;
+      return `${f.message.key}: ${words(f.message).join(' | ')}`;
     case 'location':
       return `location service at ${f.collectionUrl}: no host for area ${f.areaId}${f.detail ? ` (${f.detail})` : ''}`;
     case 'bug':
