@@ -26,8 +26,9 @@ const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLo
 
 /** Where a bare feed name is looked for: the same words as the task's help, the README and the overview. */
 const bareFeedName =
-  "A bare feed name means the feed of that name in the pipeline's own project (--project, else\n" +
-  'SYSTEM_TEAMPROJECT), else the organization-scoped feed of that name, else the only feed of that\nname in any project.';
+  "A bare feed name means the pipeline's own project's feed of that name, else the\n" +
+  'organization-scoped feed of that name, else the only feed of that name in any project (the\n' +
+  "pipeline's project: --project, else SYSTEM_TEAMPROJECT).";
 
 interface FlagSpec {
   /** The task input the flag gives. */
