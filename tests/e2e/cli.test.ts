@@ -19,6 +19,8 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
   it('is an executable script that node starts', () => {
     assert.match(fs.readFileSync(bin, 'utf8').slice(0, 40), /^#!\/usr\/bin\/env node/);
     assert.ok(fs.statSync(bin).mode & 0o111, 'executable');
+    // Without an agent, task-lib would write .taskkey into the current folder: the command line never loads it.
+    assert.doesNotMatch(fs.readFileSync(bin, 'utf8'), /azure-pipelines-task-lib|\.taskkey/);
   });
 
   it('promotes with --org and AZURE_DEVOPS_EXT_PAT, sent as Basic, and prints the result JSON with --json', async () => {

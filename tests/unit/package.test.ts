@@ -104,6 +104,12 @@ describe('vss-extension.json', () => {
     }
   });
 
+  it('npm pack builds first, and its tarball is not committed', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts.prepack, /npm run build/);
+    assert.match(fs.readFileSync(path.join(root, '.gitignore'), 'utf8'), /^\*\.tgz$/m);
+  });
+
   it('derives one task id per publisher: a name-based UUID (version 5)', () => {
     // RFC 9562's own example: the DNS namespace and www.example.com.
     assert.equal(packaging.uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
