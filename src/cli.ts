@@ -138,7 +138,8 @@ function program(io: { out: (s: string) => void }, done: (action: ActionKey, sel
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: () => undefined, outputError: () => undefined })
-    .addHelpText('after', `${general}\nEach action has its own help: ${bin} <action> --help. ${bin} --version prints the version.`);
+    .addHelpText('after', `${general}\nEach action has its own help: ${bin} <action> --help. ${bin} --version prints the version.`)
+    .commandsGroup('Actions:');
   for (const action of actions) {
     const name = kebab(action);
     const c = root
@@ -305,6 +306,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
 }
 
 if (require.main === module) {
+  // `package-lifecycle show … | head`: a reader that stops early is not a failure.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2), process.env, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).then(
     (code) => {
       process.exitCode = code;
