@@ -106,7 +106,7 @@ describe('task.json: identity and execution', () => {
   it('asks for the agent that first runs Node20_1, not the one that first runs Node24', () => {
     // Agent 3.232.1 is the first release with the Node20_1 handler. An agent without the Node24
     // handler ignores that key in task.json and runs Node20_1, so asking for 4.265.1 (the first
-    // with Node24) would only shut out v3 agents and Azure DevOps Server agents. See the README.
+    // with Node24) would only shut out v3 agents and Azure DevOps Server agents. See CONTRIBUTING.md.
     assert.equal(task.minimumAgentVersion, '3.232.1');
   });
 
