@@ -7,12 +7,19 @@
 //
 // --publisher is handed to tfx's own --publisher option, so the manifest keeps its placeholder.
 //
+// What the packaging writes into the staged copies (the repository's files stay as they are):
+// - the task's id, derived from the publisher (a name-based UUID, version 5), so that copies of
+//   the extension from two publishers can be installed side by side in one organization;
+// - the repository URL, which lives only in package.json `repository`: task.json's helpUrl and
+//   "Learn more" link, the extension's links, and the overview's {{repository}}.
+//
 // Staged layout (the manifest's "files" and contribution name the task folder):
 //   vss-extension.json, images/icon.png, overview.md (the Marketplace page), LICENSE
 //   PackageLifecycleV1/task.json, icon.png, dist/index.js
 // The developer README, sources and source maps stay out.
 'use strict';
 const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -29,6 +36,33 @@ const STAGED = [
   ['images/icon.png', `${TASK_FOLDER}/icon.png`],
   ['dist/index.js', `${TASK_FOLDER}/dist/index.js`],
 ];
+
+/** The namespace of the task ids the packaging derives (the id of the task as the repository has it). */
+const TASK_ID_NAMESPACE = '75b94c72-d4b5-4727-b362-24f79c994531';
+
+/** A name-based UUID, version 5 (RFC 9562): SHA-1 of the namespace's 16 bytes and the name. */
+function uuidV5(namespace, name) {
+  const hash = crypto.createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const h = hash.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The task's id for a publisher: the same every time for that publisher, another for another. */
+function taskIdFor(publisher, taskName) {
+  return uuidV5(TASK_ID_NAMESPACE, `${publisher.toLowerCase()}.${taskName}`);
+}
+
+/** package.json's `repository` as a web URL (the one place the project names it). */
+function repositoryUrl() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository && pkg.repository.url;
+  if (!repo) fail('package.json has no repository URL');
+  const url = repo.replace(/^git\+/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  if (!/^https:\/\/\S+$/.test(url)) fail(`package.json repository '${repo}' is not an https URL`);
+  return url;
+}
 
 function fail(message) {
   console.error(`package: ${message}`);
@@ -56,7 +90,7 @@ function parseArgs(argv) {
   return opts;
 }
 
-function stageFiles(stage) {
+function stageFiles(stage, publisher) {
   fs.rmSync(stage, { recursive: true, force: true });
   for (const [from, to] of STAGED) {
     const src = path.join(root, from);
@@ -72,7 +106,9 @@ function stageFiles(stage) {
   if (stripped !== text) fs.writeFileSync(bundle, stripped);
 
   // The extension's version follows task.json's, so the two cannot drift apart.
-  const task = JSON.parse(fs.readFileSync(path.join(root, 'task.json'), 'utf8'));
+  const repository = repositoryUrl();
+  const taskPath = path.join(stage, TASK_FOLDER, 'task.json');
+  const task = JSON.parse(fs.readFileSync(taskPath, 'utf8'));
   const manifestPath = path.join(stage, 'vss-extension.json');
   const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
   const v = task.version;
@@ -80,8 +116,26 @@ function stageFiles(stage) {
   if (manifest.version !== taskVersion) {
     console.log(`package: extension version ${manifest.version} -> ${taskVersion} (from task.json)`);
     manifest.version = taskVersion;
-    fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   }
+  task.id = taskIdFor(publisher ?? manifest.publisher, task.name);
+  task.helpUrl = `${repository}#readme`;
+  task.helpMarkDown = `${task.helpMarkDown} [Learn more](${repository}#readme)`;
+  manifest.links = {
+    home: { uri: repository },
+    getstarted: { uri: `${repository}#readme` },
+    learn: { uri: `${repository}#readme` },
+    support: { uri: `${repository}/issues` },
+    license: { uri: `${repository}/blob/main/LICENSE` },
+    repository: { uri: repository },
+  };
+  manifest.repository = { type: 'git', uri: repository };
+  fs.writeFileSync(taskPath, JSON.stringify(task, null, 2) + '\n');
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  const overviewPath = path.join(stage, 'overview.md');
+  const overview = fs.readFileSync(overviewPath, 'utf8').replace(/\{\{repository\}\}/g, repository);
+  if (/\{\{\w+\}\}/.test(overview)) fail(`overview.md holds a placeholder the packaging does not fill: ${/\{\{\w+\}\}/.exec(overview)[0]}`);
+  fs.writeFileSync(overviewPath, overview);
+  console.log(`package: task id ${task.id} (publisher ${publisher ?? manifest.publisher}), repository ${repository}`);
   return manifest;
 }
 
@@ -116,7 +170,7 @@ function main() {
   const opts = parseArgs(process.argv.slice(2));
   const stage = path.join(opts.outDir, 'vsix');
   fs.mkdirSync(opts.outDir, { recursive: true });
-  const manifest = stageFiles(stage);
+  const manifest = stageFiles(stage, opts.publisher);
   // tfx reads an --output-path whose last segment holds a dot as a file name, so name the file here.
   const vsixPath = path.join(opts.outDir, `${opts.publisher ?? manifest.publisher}.${manifest.id}-${manifest.version}.vsix`);
 
@@ -163,4 +217,5 @@ function main() {
   console.log(`  ${entries.filter((e) => !e.name.endsWith("/")).length} files, ${entries.length} entries (size, compressed size, name)`);
 }
 
-main();
+if (require.main === module) main();
+module.exports = { uuidV5, taskIdFor, repositoryUrl };

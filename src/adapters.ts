@@ -17,7 +17,7 @@ export function readPackageFilesWith(match: FindMatchFn, root: string, platform:
     const warnings: Msg[] = [...request.warnings];
     const seen = new Set<string>();
     const noMatch = (line: number, pattern: string) => {
-      const problem = msg('PackageFilesNoMatch', line, pattern);
+      const problem = msg('PackageFilesNoMatch', { input: 'packageFiles', line }, pattern);
       if (request.failOnNoMatch) throw badInput(problem);
       platform.warn(problem);
       warnings.push(problem);
@@ -36,7 +36,7 @@ export function readPackageFilesWith(match: FindMatchFn, root: string, platform:
         const read = await readPackageFileAt(file);
         if (read.kind === 'skipped') continue;
         if (read.kind === 'error') throw badInput(msg('PackageFileUnreadable', file, read.reason));
-        if (read.protocol !== request.protocol.key) throw badInput(msg('PackageFileWrongType', file, read.protocol, request.protocol.key));
+        if (read.protocol !== request.protocol.key) throw badInput(msg('PackageFileWrongType', file, read.protocol, { input: 'packageType' }, request.protocol.key));
         platform.info(msg('PackageFileRead', path.basename(file), read.name, read.version));
         const key = stateKey(request.protocol, read.name, read.version);
         if (seen.has(key)) continue;

@@ -33,9 +33,9 @@ export class Presented {
     readonly resultFile: string,
     private readonly say: (m: Msg) => string,
   ) {
-    this.errors = outcome.errors.map(say);
+    this.errors = outcome.errors.map((m) => say(m));
     this.counts = countsLine(outcome.rows, outcome.show);
-    this.notes = [...this.errors, ...outcome.warnings.map(say)];
+    this.notes = [...this.errors, ...outcome.warnings.map((m) => say(m))];
     this.status = outcome.result;
     this.message = outcome.result === 'Failed' && this.errors.length ? this.errors[0] : this.counts;
   }

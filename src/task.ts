@@ -15,7 +15,7 @@ import { AzureHttp, Credential, defaultRetry, secretForms, sleepFor } from './az
 import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';
 import { readPackageFilesWith } from './adapters';
 import { FailureError } from './engine/failures';
-import { msg, Msg } from './engine/messages';
+import { msg, Msg, taskDoor, words } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
 import { inline } from './engine/text';
@@ -23,10 +23,10 @@ import { present } from './outputs';
 import { runInputs, Settings, stopped } from './wiring';
 
 /**
- * A message in words: task.json's text through task-lib's `loc`, each argument made safe for a
- * line first (the keys and their number of arguments are checked by the compiler, ./engine/catalog).
+ * A message in words: task.json's text through task-lib's `loc`, each argument in the task's words
+ * and made safe for a line first (the keys and their number of arguments are checked by the compiler, ./engine/catalog).
  */
-const say = (m: Msg): string => tl.loc(m.key, ...m.args.map((a) => inline(String(a))));
+const say = (m: Msg): string => tl.loc(m.key, ...words(m, taskDoor));
 
 const platform: Platform = {
   info: (m) => console.log(say(m)),

@@ -3,32 +3,32 @@
 
 /** The message texts, as task.json has them. */
 export const texts = {
-  BadPackageType: "packageType '%s' is not one of nuget, npm, pypi, maven, upack, cargo.",
+  BadPackageType: "'%s' has the value '%s'; it must be one of: nuget, npm, pypi, maven, upack, cargo.",
   ActionNotSupported: "The action '%s' is not available for %s packages; they support: %s.",
-  InputRequired: "The input '%s' is required for this action.",
-  BadFeed: "feed '%s' is not a feed name, 'project/feed' or '/feedId'.",
-  BadSelector: "packages, line %s ('%s'): %s.",
-  NoVersion: "packages, line %s ('%s') names no version and the 'version' input is empty. Add '@<version>' to the line or set 'version' (an exact version, latest, * or a range).",
-  BadChoice: "The input '%s' has the value '%s'; it must be one of: %s.",
-  BadNumber: "The input '%s' has the value '%s'; it must be a whole number, 0 or more.",
-  BadBoolean: "The input '%s' has the value '%s'; it must be true or false.",
+  InputRequired: "'%s' is required for this action.",
+  BadFeed: "'%s' has the value '%s', which is not a feed name, 'project/feed' or '/feedId'.",
+  BadSelector: "%s ('%s'): %s.",
+  NoVersion: "%s ('%s') names no version and '%s' is empty. Add '@<version>' to it, or give '%s' (an exact version, latest, * or a range).",
+  BadChoice: "'%s' has the value '%s'; it must be one of: %s.",
+  BadNumber: "'%s' has the value '%s'; it must be a whole number, 0 or more.",
+  BadBoolean: "'%s' has the value '%s'; it must be true or false.",
   ProtocolNotOnServer: "%s packages are not available on this Azure DevOps Server; it serves: %s.",
   FeedNotFound: "Feed '%s' was not found, or this identity cannot see it. Closest feeds it can see: %s. Write a project feed as 'project/feed'.",
-  FeedAmbiguous: "More than one feed is named '%s'. Write one of these in the 'feed' input: %s.",
+  FeedAmbiguous: "More than one feed is named '%s'. Give one of these as '%s': %s.",
   ViewNotFound: "View '%s' was not found in feed %s. Its views are: %s.",
-  PackageNotFound: "%s, line %s ('%s'): no such package in the feed. Closest names: %s.",
-  GlobNoMatch: "%s, line %s ('%s'): the pattern matches no package in the feed.",
-  NoVersionMatch: "%s, line %s ('%s'): no version matches '%s' after the prerelease, source, sourceView and exceptView filters. Versions there: %s.",
-  BadVersionSelector: "%s, line %s ('%s'): the version selector '%s' is not valid: %s.",
-  TooManyVersions: "This run would change %s versions, more than maxVersions (%s). Nothing was changed. Narrow the selection, or raise maxVersions (0 means no limit) if that many is intended; dryRun: true shows the plan.",
+  PackageNotFound: "%s ('%s'): no such package in the feed. Closest names: %s.",
+  GlobNoMatch: "%s ('%s'): the pattern matches no package in the feed.",
+  NoVersionMatch: "%s ('%s'): no version matches '%s' after the %s, %s, %s and %s filters. Versions there: %s.",
+  BadVersionSelector: "%s ('%s'): the version selector '%s' is not valid: %s.",
+  TooManyVersions: "This run would change %s versions, more than %s (%s). Nothing was changed. Narrow the selection, or raise %s (0 means no limit) if that many is intended; %s shows the plan.",
   DryRun: "Dry run: %s version(s) would change. No request that changes anything was sent.",
   Applying: "Changing %s version(s) in %s request(s).",
   VersionFailed: "%s %s did not reach its target state; read it back in the feed and run again.",
   Waiting: "%s %s is not in the feed yet; looking again (up to %s more second(s)).",
   Downloaded: "Downloaded %s %s to %s (%s bytes).",
   DownloadFailed: "Could not download %s %s: %s",
-  AuthFailed: "Authentication failed at %s (status %s: %s). The token is missing, expired or not accepted. In YAML pipelines the job's token is used automatically; with a 'connection', renew its personal access token (it needs Packaging read, write and manage).",
-  Forbidden: "Permission denied: %s is needed to %s in feed %s (server: %s). In the feed's settings, Permissions, give '%s' (or '%s' for collection-scoped builds) that role; by default they only have Feed and Upstream Reader.",
+  AuthFailed: "Authentication failed at %s (status %s: %s). The token is missing, expired or not accepted. %s",
+  Forbidden: "Permission denied: %s is needed to %s in feed %s (server: %s). In the feed's settings, Permissions, give that role to the identity the pipeline runs as: '%s' where the job authorization scope is the project (project-scoped job authorization), or '%s' where it is the collection; by default they only have Feed and Upstream Reader.",
   HttpFailed: "%s %s answered %s: %s",
   RetriesExhausted: "%s %s kept failing after %s attempts: %s. The service may be throttling or unavailable; run again later.",
   HostNotFound: "The host %s could not be found (%s %s: %s); gave up at once, since a name that does not resolve does not come back by waiting. Check the URL and the proxy setting (the agent's proxy; on the command line HTTPS_PROXY and NO_PROXY).",
@@ -45,15 +45,15 @@ export const texts = {
   SummaryTitle: "Package lifecycle: %s %s packages in %s %s",
   DryRunTag: "(dry run)",
   LocationUnknown: "The location service at %s named no host for resource area %s. Check that the collection URL (or the service connection's URL) is an Azure DevOps organization with Azure Artifacts.",
-  PackageNotInRecycleBin: "%s, line %s ('%s'): the recycle bin holds no version of this package.",
-  CommaSeparatedPackages: "packages, line %s ('%s'): a comma does not separate packages (version ranges contain commas). Write one package a line, or separate them with ';'.",
-  BothPackagesAndFiles: "Give either 'packages' or 'packageFiles', not both.",
-  NoPackagesOrFiles: "The input 'packages' (or 'packageFiles') is required: name the packages, or the package files the build produced.",
+  PackageNotInRecycleBin: "%s ('%s'): the recycle bin holds no version of this package.",
+  CommaSeparatedPackages: "%s ('%s'): a comma does not separate packages (version ranges contain commas). Give one package each, or separate them with ';'.",
+  BothPackagesAndFiles: "Give either '%s' or '%s', not both.",
+  NoPackagesOrFiles: "Nothing to select: give '%s' (the packages) or '%s' (the package files the build produced).",
   PackageFileUnreadable: "Package file %s cannot be read: %s. Nothing was sent for any file.",
-  PackageFileWrongType: "Package file %s is a %s package, but packageType is %s. Nothing was sent for any file.",
-  PackageFilesNoMatch: "packageFiles, line %s ('%s'): no file matches.",
+  PackageFileWrongType: "Package file %s is a %s package, but %s is %s. Nothing was sent for any file.",
+  PackageFilesNoMatch: "%s ('%s'): no file matches.",
   PackageFileRead: "%s: %s %s.",
-  PackageFilesNotForType: "%s packages have no package file form: use 'packages' instead of 'packageFiles'.",
+  PackageFilesNotForType: "%s packages have no package file form: use '%s' instead of '%s'.",
   BothConnections: "Give either 'connection' or 'azureDevOpsServiceConnection', not both.",
   Unverified: "%s version(s) whose change the server accepted could not be read back (%s): they are reported changed, unverified.",
   NotSent: "%s version(s) were not sent because of the failure above; they are unchanged.",
@@ -61,35 +61,38 @@ export const texts = {
   UnsafeFile: "%s %s: the file name '%s' would be written outside %s; it was not downloaded.",
   ForbiddenIdentity: "Permission denied: %s is needed to %s in feed %s, and the server says %s lacks it (%s). In the feed's settings, Permissions, give '%s' that role; by default build identities only have Feed and Upstream Reader.",
   WifExchangeFailed: "Workload identity federation through the service connection '%s' failed: %s",
+  ForbiddenId: "Permission denied: %s is needed to %s in feed %s, and the server names only the id of the identity that lacks it (%s; %s). In the feed's settings, Permissions, give that role to the pipeline's build identity: '%s' with project-scoped job authorization, or '%s' with collection-scoped job authorization; by default they only have Feed and Upstream Reader.",
+  AuthAdvicePipeline: "In YAML pipelines the job's token is used automatically; with a 'connection', renew its personal access token (it needs Packaging read, write and manage).",
+  AuthAdviceToken: "The token came from %s: check that it has not expired or been revoked, that it belongs to this organization, and that a personal access token has the scope Packaging (read, write and manage).",
 } as const;
 
 /** How many arguments each message takes (its `%s` placeholders). */
 export interface Arity {
-  BadPackageType: 1;
+  BadPackageType: 2;
   ActionNotSupported: 3;
   InputRequired: 1;
-  BadFeed: 1;
+  BadFeed: 2;
   BadSelector: 3;
-  NoVersion: 2;
+  NoVersion: 4;
   BadChoice: 3;
   BadNumber: 2;
   BadBoolean: 2;
   ProtocolNotOnServer: 2;
   FeedNotFound: 2;
-  FeedAmbiguous: 2;
+  FeedAmbiguous: 3;
   ViewNotFound: 3;
-  PackageNotFound: 4;
-  GlobNoMatch: 3;
-  NoVersionMatch: 5;
-  BadVersionSelector: 5;
-  TooManyVersions: 2;
+  PackageNotFound: 3;
+  GlobNoMatch: 2;
+  NoVersionMatch: 8;
+  BadVersionSelector: 4;
+  TooManyVersions: 5;
   DryRun: 1;
   Applying: 2;
   VersionFailed: 2;
   Waiting: 3;
   Downloaded: 4;
   DownloadFailed: 3;
-  AuthFailed: 3;
+  AuthFailed: 4;
   Forbidden: 6;
   HttpFailed: 4;
   RetriesExhausted: 4;
@@ -107,15 +110,15 @@ export interface Arity {
   SummaryTitle: 4;
   DryRunTag: 0;
   LocationUnknown: 2;
-  PackageNotInRecycleBin: 3;
+  PackageNotInRecycleBin: 2;
   CommaSeparatedPackages: 2;
-  BothPackagesAndFiles: 0;
-  NoPackagesOrFiles: 0;
+  BothPackagesAndFiles: 2;
+  NoPackagesOrFiles: 2;
   PackageFileUnreadable: 2;
-  PackageFileWrongType: 3;
+  PackageFileWrongType: 4;
   PackageFilesNoMatch: 2;
   PackageFileRead: 3;
-  PackageFilesNotForType: 1;
+  PackageFilesNotForType: 3;
   BothConnections: 0;
   Unverified: 2;
   NotSent: 1;
@@ -123,4 +126,7 @@ export interface Arity {
   UnsafeFile: 4;
   ForbiddenIdentity: 6;
   WifExchangeFailed: 2;
+  ForbiddenId: 7;
+  AuthAdvicePipeline: 0;
+  AuthAdviceToken: 1;
 }

@@ -20,12 +20,16 @@ export function explain(f: Failure, c: ExplainContext): Msg {
     case 'badInput':
       return f.message;
     case 'authentication':
-      return msg('AuthFailed', hostOf(f.url), f.status, f.detail || 'no detail');
+      return msg('AuthFailed', hostOf(f.url), f.status, f.detail || 'no detail', { advice: 'authentication' });
     case 'forbidden': {
+      const role = roleNames[c.role];
+      if (f.identity && !isId(f.identity)) return msg('ForbiddenIdentity', role, c.action, c.feed, f.identity, f.detail, f.identity);
+      // The build identities by name, with the real project and organization: a bare id tells no one whom to grant.
       const org = c.organization ?? '{Organization}';
-      if (f.identity) return msg('ForbiddenIdentity', roleNames[c.role], c.action, c.feed, f.identity, f.detail, f.identity);
-      const project = c.project ?? '{Project}';
-      return msg('Forbidden', roleNames[c.role], c.action, c.feed, f.detail || 'no detail', `${project} Build Service (${org})`, `Project Collection Build Service (${org})`);
+      const projectService = `${c.project ?? '{Project}'} Build Service (${org})`;
+      const collectionService = `Project Collection Build Service (${org})`;
+      if (f.identity) return msg('ForbiddenId', role, c.action, c.feed, f.identity, f.detail, projectService, collectionService);
+      return msg('Forbidden', role, c.action, c.feed, f.detail || 'no detail', projectService, collectionService);
     }
     case 'notFound':
     case 'conflict':
@@ -50,6 +54,11 @@ export function explain(f: Failure, c: ExplainContext): Msg {
 /** A failure in a few words, without a closing full stop (messages put it inside a sentence). */
 export function trim(text: string): string {
   return text.replace(/[.\s]+$/, '') || 'no detail';
+}
+
+/** An identity named only by its id (a GUID, or a descriptor such as `Microsoft.TeamFoundation.ServiceIdentity;…`). */
+function isId(identity: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(identity.trim()) || /^[\w.]+;\S+$/.test(identity.trim());
 }
 
 function hostOf(url: string): string {

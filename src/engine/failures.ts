@@ -5,7 +5,7 @@
  * safe for output: that happens where it is written.
  */
 import { UnsafeSegment } from '../protocols/names';
-import { type Msg, msg } from './messages';
+import { type Msg, msg, words } from './messages';
 
 interface Where {
   method: string;
@@ -60,7 +60,7 @@ export function isFatal(f: Failure): boolean {
 export function describeFailure(f: Failure): string {
   switch (f.kind) {
     case 'badInput':
-      return `${f.message.key}: ${f.message.args.join(' | ')}`;
+      return `${f.message.key}: ${words(f.message).join(' | ')}`;
     case 'location':
       return `location service at ${f.collectionUrl}: no host for area ${f.areaId}${f.detail ? ` (${f.detail})` : ''}`;
     case 'bug':

@@ -50,7 +50,7 @@ export function plan(candidates: Candidate[], def: AnyChange | ReadingAction, ct
   const rows = candidates.map((c) => (def.reached(c.before, ctx) ? rowOf(c, c.before, 'unchanged') : rowOf(c, def.target(c.before, ctx), 'planned')));
   const work = rows.filter((r) => r.outcome === 'planned');
   if (guard.maxVersions > 0 && work.length > guard.maxVersions) {
-    const refusal = msg('TooManyVersions', work.length, guard.maxVersions);
+    const refusal = msg('TooManyVersions', work.length, { input: 'maxVersions' }, guard.maxVersions, { input: 'maxVersions' }, { input: 'dryRun', value: 'true' });
     // A dry run shows what it would have done; a real run stopped here left every version as it was.
     if (guard.dryRun) return { rows, work: [], refusal };
     return { rows: rows.map((r) => (r.outcome === 'planned' ? { ...r, after: r.before, outcome: 'unchanged' } : r)), work: [], refusal };

@@ -7,7 +7,7 @@ import { Msg, msg } from './messages';
 export const inputNames = [
   'action', 'feed', 'packageType', 'packages', 'packageFiles', 'version', 'view', 'sourceView', 'exceptView', 'source',
   'prerelease', 'keepLatest', 'olderThanDays', 'deprecateMessage', 'downloadDirectory', 'dryRun', 'maxVersions',
-  'failOnNoMatch', 'waitSeconds',
+  'failOnNoMatch', 'waitSeconds', 'includeDependencies',
 ] as const;
 export type InputName = (typeof inputNames)[number];
 export type Inputs = Partial<Record<InputName, string>>;
@@ -70,21 +70,21 @@ export function parseRequest(inputs: Inputs, defaults: { downloadDirectory: stri
   const action = oneOf('action', inputs.action ?? 'promote', actions);
   const typeText = (inputs.packageType ?? 'nuget').trim() || 'nuget';
   const protocol = findProtocol(typeText);
-  if (!protocol) throw badInput(msg('BadPackageType', typeText));
+  if (!protocol) throw badInput(msg('BadPackageType', { input: 'packageType' }, typeText));
   if (!supports(protocol, action)) throw badInput(msg('ActionNotSupported', action, protocol.displayName, supported(protocol)));
   const feedText = (inputs.feed ?? '').trim();
-  if (!feedText) throw badInput(msg('InputRequired', 'feed'));
+  if (!feedText) throw badInput(msg('InputRequired', { input: 'feed' }));
   const view = clean(inputs.view);
-  if (action === 'promote' && !view) throw badInput(msg('InputRequired', 'view'));
+  if (action === 'promote' && !view) throw badInput(msg('InputRequired', { input: 'view' }));
   const deprecateMessage = inputs.deprecateMessage ?? '';
-  if (action === 'deprecate' && !deprecateMessage.trim()) throw badInput(msg('InputRequired', 'deprecateMessage'));
+  if (action === 'deprecate' && !deprecateMessage.trim()) throw badInput(msg('InputRequired', { input: 'deprecateMessage' }));
   const version = (inputs.version ?? '').trim();
   const packageFiles = lines(inputs.packageFiles ?? '').map((l) => ({ line: l.line, pattern: l.text }));
   const hasPackages = lines(inputs.packages ?? '').length > 0;
-  if (packageFiles.length && hasPackages) throw badInput(msg('BothPackagesAndFiles'));
-  if (packageFiles.length && !protocol.files) throw badInput(msg('PackageFilesNotForType', protocol.displayName));
+  if (packageFiles.length && hasPackages) throw badInput(msg('BothPackagesAndFiles', { input: 'packages' }, { input: 'packageFiles' }));
+  if (packageFiles.length && !protocol.files) throw badInput(msg('PackageFilesNotForType', protocol.displayName, { input: 'packages' }, { input: 'packageFiles' }));
   const selectors = packageFiles.length ? [] : parseSelectors(inputs.packages ?? '', version, protocol);
-  if (!selectors.length && !packageFiles.length) throw badInput(msg('NoPackagesOrFiles'));
+  if (!selectors.length && !packageFiles.length) throw badInput(msg('NoPackagesOrFiles', { input: 'packages' }, { input: 'packageFiles' }));
   return {
     action,
     feed: parseFeed(feedText),
@@ -117,13 +117,13 @@ export function parseFeed(text: string): FeedRef {
   if (slash < 0) return { text, project: undefined, feed: checkSegment(text, text) };
   const project = text.slice(0, slash).trim();
   const feed = text.slice(slash + 1).trim();
-  if (!feed || feed.includes('/')) throw badInput(msg('BadFeed', text));
+  if (!feed || feed.includes('/')) throw badInput(msg('BadFeed', { input: 'feed' }, text));
   return { text, project: project ? checkSegment(project, text) : null, feed: checkSegment(feed, text) };
 }
 
 /** A feed or project name is one path segment: `.`, `..` (or their encodings) and backslashes would be path syntax. */
 function checkSegment(segment: string, text: string): string {
-  if (isPathSyntax(segment) || segment.includes('\\') || /[\u0000-\u001f]/.test(segment)) throw badInput(msg('BadFeed', text));
+  if (isPathSyntax(segment) || segment.includes('\\') || /[\u0000-\u001f]/.test(segment)) throw badInput(msg('BadFeed', { input: 'feed' }, text));
   return segment;
 }
 
@@ -150,14 +150,14 @@ export function parseSelectors(text: string, version: string, protocol: Protocol
     const at = item.lastIndexOf('@');
     const name = (at > 0 ? item.slice(0, at) : item).trim();
     const own = at > 0 ? item.slice(at + 1).trim() : '';
-    if (!name) throw badInput(msg('BadSelector', line, item, 'no package name'));
-    if (at > 0 && !own) throw badInput(msg('BadSelector', line, item, 'nothing after the @: write a version, or leave out the @ to use the version input'));
+    if (!name) throw badInput(msg('BadSelector', { input: 'packages', line }, item, 'no package name'));
+    if (at > 0 && !own) throw badInput(msg('BadSelector', { input: 'packages', line }, item, 'nothing after the @: write a version, or leave out the @ to use the version selector'));
     // Users of older promote tasks separate packages with commas; a name never holds one.
-    if (name.includes(',')) throw badInput(msg('CommaSeparatedPackages', line, item));
+    if (name.includes(',')) throw badInput(msg('CommaSeparatedPackages', { input: 'packages', line }, item));
     const reason = protocol.checkName(name);
-    if (reason) throw badInput(msg('BadSelector', line, item, reason));
+    if (reason) throw badInput(msg('BadSelector', { input: 'packages', line }, item, reason));
     const v = own || version;
-    if (!v) throw badInput(msg('NoVersion', line, item));
+    if (!v) throw badInput(msg('NoVersion', { input: 'packages', line }, item, { input: 'version' }, { input: 'version' }));
     return { input: 'packages', line, text: item, name, glob: /[*?]/.test(name), version: v };
   });
 }
@@ -176,24 +176,24 @@ function stripAt(v: string): string {
   return v.startsWith('@') ? v.slice(1) : v;
 }
 
-function oneOf<T extends string>(input: string, value: string, allowed: readonly T[]): T {
+function oneOf<T extends string>(input: InputName, value: string, allowed: readonly T[]): T {
   const v = value.trim() || allowed[0];
   const found = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
-  if (!found) throw badInput(msg('BadChoice', input, v, allowed.join(', ')));
+  if (!found) throw badInput(msg('BadChoice', { input }, v, allowed.join(', ')));
   return found;
 }
 
-function count(input: string, value: string | undefined, fallback: number): number {
+function count(input: InputName, value: string | undefined, fallback: number): number {
   const v = (value ?? '').trim();
   if (!v) return fallback;
-  if (!/^\d{1,9}$/.test(v)) throw badInput(msg('BadNumber', input, v));
+  if (!/^\d{1,9}$/.test(v)) throw badInput(msg('BadNumber', { input }, v));
   return Number(v);
 }
 
-function flag(input: string, value: string | undefined, fallback: boolean): boolean {
+function flag(input: InputName, value: string | undefined, fallback: boolean): boolean {
   const v = (value ?? '').trim().toLowerCase();
   if (!v) return fallback;
   if (v === 'true') return true;
   if (v === 'false') return false;
-  throw badInput(msg('BadBoolean', input, value ?? ''));
+  throw badInput(msg('BadBoolean', { input }, value ?? ''));
 }

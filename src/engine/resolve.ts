@@ -48,7 +48,7 @@ export async function resolveFeed(feeds: FeedsPort, ref: FeedRef, pipelineProjec
   const pick = own.length === 1 ? own : organization.length === 1 ? organization : named;
   if (pick.length === 1) return located(pick[0]);
   if (pick.length === 0) throw notFound(ref, all);
-  throw badInput(msg('FeedAmbiguous', ref.text, pick.map(feedDisplay).sort().join(', ')));
+  throw badInput(msg('FeedAmbiguous', ref.text, { input: 'feed' }, pick.map(feedDisplay).sort().join(', ')));
 }
 
 /** Feed not found, with the closest names the identity can see. */

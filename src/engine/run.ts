@@ -70,7 +70,6 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
     const served = Object.values(protocols).filter((x) => x.apiVersions.onPremises).map((x) => x.displayName).join(', ');
     throw badInput(msg('ProtocolNotOnServer', protocol.displayName, served));
   }
-  p.started = true;
   const needViews = !!(req.view || req.sourceView || req.exceptView);
   // With `project/feed` the reads that need only the feed start beside the feed's own look-up: the
   // feeds API takes a project's and a feed's name wherever it takes their ids. A bare name must be
@@ -99,6 +98,9 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
     olderThanDays: req.olderThanDays,
     now: platform.now(),
   };
+  // The feed and its views are found: from here on the run reports a table, empty or not (a run
+  // that failed before it could select anything prints none).
+  p.started = true;
   const deps = { feeds, platform, at: feed.at, protocol, catalog, other, doneWhenElsewhere: def.kind === 'change' && def.doneWhenElsewhere };
   const chosen = new Map<string, Candidate>();
   for (let i = 0; i < req.selectors.length; i++) {

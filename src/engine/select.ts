@@ -37,7 +37,7 @@ export function parseVersionSelector(s: Selector, rule: VersionRule): VersionMat
   }
   if (test) return { kind: 'range', test };
   if (text.includes('*') && !/\s/.test(text)) return { kind: 'glob', pattern: globToRegExp(text) };
-  throw badInput(msg('BadVersionSelector', s.input, s.line, s.text, text, reason));
+  throw badInput(msg('BadVersionSelector', { input: s.input, line: s.line }, s.text, text, reason));
 }
 
 export interface Filters {
@@ -391,13 +391,13 @@ export async function selectOne(
 async function noMatch(d: SelectDeps, s: Selector, packages: PackageInfo[]): Promise<Msg> {
   const { catalog, other } = d;
   if (!s.glob && packages.length === 0) {
-    if (catalog.recycleBin && (await other.byName(s.name))) return msg('PackageNotInRecycleBin', s.input, s.line, s.text);
+    if (catalog.recycleBin && (await other.byName(s.name))) return msg('PackageNotInRecycleBin', { input: s.input, line: s.line }, s.text);
     // From the listing the action selects from, read once for every missing name of the run.
     const closest = await catalog.closest(s.name);
-    return msg('PackageNotFound', s.input, s.line, s.text, closest.length ? closest.join(', ') : '(none)');
+    return msg('PackageNotFound', { input: s.input, line: s.line }, s.text, closest.length ? closest.join(', ') : '(none)');
   }
-  if (packages.length === 0) return msg('GlobNoMatch', s.input, s.line, s.text);
+  if (packages.length === 0) return msg('GlobNoMatch', { input: s.input, line: s.line }, s.text);
   const versions = packages.flatMap((p) => versionsOf(p, catalog.recycleBin).map((v) => v.version));
   const shown = versions.slice(0, 10).join(', ') + (versions.length > 10 ? ', …' : '');
-  return msg('NoVersionMatch', s.input, s.line, s.text, s.version, shown || '(none)');
+  return msg('NoVersionMatch', { input: s.input, line: s.line }, s.text, s.version, { input: 'prerelease' }, { input: 'source' }, { input: 'sourceView' }, { input: 'exceptView' }, shown || '(none)');
 }

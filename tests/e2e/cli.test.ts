@@ -19,6 +19,8 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
   it('is an executable script that node starts', () => {
     assert.match(fs.readFileSync(bin, 'utf8').slice(0, 40), /^#!\/usr\/bin\/env node/);
     assert.ok(fs.statSync(bin).mode & 0o111, 'executable');
+    // Without an agent, task-lib would write .taskkey into the current folder: the command line never loads it.
+    assert.doesNotMatch(fs.readFileSync(bin, 'utf8'), /azure-pipelines-task-lib|\.taskkey/);
   });
 
   it('promotes with --org and AZURE_DEVOPS_EXT_PAT, sent as Basic, and prints the result JSON with --json', async () => {
@@ -73,7 +75,11 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     ]) {
       const r = await cli(args, pat());
       assert.equal(r.code, 2, `${args.join(' ')}\n${r.stderr}`);
-      assert.match(r.stderr, /Usage:/);
+      // One line in the command line's words, pointing to the help; never the whole usage.
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, /^package-lifecycle: .*See 'package-lifecycle (promote |show )?--help'\.\n$/);
+      assert.doesNotMatch(r.stderr, /Usage:|\\n/);
+      assert.equal(r.stdout, '');
     }
     assert.equal((await cli(['show', '--org', org(), '--feed', 'f', 'X'])).code, 2);
     assert.match((await cli(['show', '--org', org(), '--feed', 'f', 'X'])).stderr, /AZURE_DEVOPS_EXT_PAT/);
@@ -81,6 +87,95 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     const bad = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0'], pat());
     assert.equal(bad.code, 2, 'promote without a view');
     assert.equal(h.emu.log.length, 0);
+  });
+
+  it('did you mean: the closest flag or action, on one line with the action\'s help, exit 2, nothing sent', async () => {
+    const flag = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0', '--veiw', 'Release'], pat());
+    assert.equal(flag.code, 2);
+    assert.equal(flag.stderr, "package-lifecycle: unknown option '--veiw' (did you mean --view?). See 'package-lifecycle promote --help'.\n");
+    const action = await cli(['promot', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0'], pat());
+    assert.equal(action.code, 2);
+    assert.equal(action.stderr, "package-lifecycle: unknown action 'promot' (did you mean promote?). See 'package-lifecycle --help'.\n");
+    const value = await cli(['unlist', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0', '--keep-latest', '-1'], pat());
+    assert.equal(value.code, 2);
+    assert.equal(value.stderr, "package-lifecycle: '--keep-latest' has the value '-1'; it must be a whole number, 0 or more. See 'package-lifecycle unlist --help'.\n");
+    assert.equal(h.emu.log.length, 0);
+  });
+
+  it('no arguments at all is a usage error of one line; the full usage only when asked for', async () => {
+    const none = await cli([], pat());
+    assert.equal(none.code, 2);
+    assert.equal(none.stdout, '');
+    assert.equal(none.stderr.trimEnd().split('\n').length, 1, none.stderr);
+    assert.match(none.stderr, /no action given.*package-lifecycle --help/);
+    const help = await cli(['--help']);
+    assert.equal(help.code, 0);
+    for (const a of ['promote', 'unlist', 'relist', 'deprecate', 'undeprecate', 'delete', 'restore', 'permanent-delete', 'download', 'show']) assert.match(help.stdout, new RegExp(`^  ${a}\\b`, 'm'), a);
+  });
+
+  it('each action has its own help: its flags and an example', async () => {
+    const flags = async (action: string) => {
+      const r = await cli([action, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^Usage: package-lifecycle ${action} `, 'm'));
+      assert.match(r.stdout, new RegExp(`^Example:\\n  package-lifecycle ${action} `, 'm'));
+      return new Set([...r.stdout.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]));
+    };
+    const promote = await flags('promote');
+    for (const f of ['--feed', '--view', '--include-dependencies', '--source-view', '--dry-run', '--max-versions', '--org']) assert.ok(promote.has(f), f);
+    assert.ok(!promote.has('--message') && !promote.has('--out'));
+    const show = await flags('show');
+    for (const f of ['--view', '--dry-run', '--max-versions', '--message', '--out', '--include-dependencies']) assert.ok(!show.has(f), f);
+    assert.ok((await flags('download')).has('--out'));
+    assert.ok((await flags('deprecate')).has('--message'));
+  });
+
+  it('messages name flags, never the task\'s inputs', async () => {
+    const noMessage = await cli(['deprecate', '--type', 'npm', '--org', org(), '--feed', 'Fabrikam/internal', 'contoso-core@1.0.0'], pat());
+    assert.equal(noMessage.code, 2);
+    assert.match(noMessage.stderr, /'--message' is required/);
+    const tooMany = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.*', '--version', '*', '--view', 'Release', '--max-versions', '1'], pat());
+    assert.equal(tooMany.code, 1);
+    assert.match(tooMany.stderr, /more than --max-versions \(1\).*raise --max-versions .*; --dry-run shows the plan/);
+    const ambiguous = await cli(['show', '--org', org(), '--feed', 'dupe', 'Dupe.Fab@1.0.0'], pat());
+    assert.equal(ambiguous.code, 1);
+    assert.match(ambiguous.stderr, /Give one of these as '--feed': Contoso\/dupe, Fabrikam\/dupe/);
+    for (const r of [noMessage, tooMany, ambiguous]) assert.doesNotMatch(r.stderr, /deprecateMessage|maxVersions|dryRun|'feed'/);
+    assert.ok(!h.emu.versions('internal', 'nuget', 'Contoso.Core').some((x) => x.views.includes('Release')), 'nothing promoted');
+  });
+
+  it('a refused token: which variable it came from and what a personal access token needs, no pipeline advice', async () => {
+    for (const [env, stdin, source] of [
+      [{ AZURE_DEVOPS_EXT_PAT: 'not-a-token' }, '', 'AZURE_DEVOPS_EXT_PAT'],
+      [{ SYSTEM_ACCESSTOKEN: 'not-a-token' }, '', 'SYSTEM_ACCESSTOKEN'],
+      [{}, 'not-a-token\n', '--token-stdin'],
+    ] as const) {
+      const args = ['show', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0'];
+      const r = await cli(source === '--token-stdin' ? [...args, '--token-stdin'] : args, env, stdin);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`Authentication failed.*The token came from ${source}:.*Packaging \\(read, write and manage\\)`));
+      assert.doesNotMatch(r.stderr, /YAML|pipelines|'connection'/);
+    }
+  });
+
+  it('a feed that does not exist: no table on standard output, exit 1', async () => {
+    const r = await cli(['show', '--org', org(), '--feed', 'Fabrikam/internl', 'Contoso.Core@1.0.0'], pat());
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /Feed 'Fabrikam\/internl' was not found/);
+    const found = await cli(['show', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Nope@1.0.0'], pat());
+    assert.match(found.stdout, /0 version\(s\)/, 'a run that reached the feed still prints its table');
+  });
+
+  it('403 where the server names the identity only by its id: both build identities by name, and the id', async () => {
+    const id = '1e0a9a51-3c7d-4a8e-9f00-5b6c7d8ea002';
+    h.emu.addToken('reader-by-id', 'reader', id);
+    const r = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0', '--view', 'Release'], { AZURE_DEVOPS_EXT_PAT: 'reader-by-id' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Feed Publisher \(Contributor\)/);
+    assert.match(r.stderr, /'Fabrikam Build Service \(fabrikam\)' with project-scoped job authorization, or 'Project Collection Build Service \(fabrikam\)' with collection-scoped/);
+    assert.ok(r.stderr.includes(id), 'keeps the id the server gave');
+    assert.ok(!h.emu.versions('internal', 'nuget', 'Contoso.Core').find((x) => x.version === '1.0.0')!.views.includes('Release'));
   });
 
   it('--version alone prints its own version; after an action it is the version selector', async () => {

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const lines = [
     `Azure Artifacts emulator (${em.mode}) started in ${ms.toFixed(1)} ms`,
     '',
-    ...Object.entries(em.urls).map(([k, v]) => `  ${k.padEnd(10)} ${v}`),
+    ...Object.entries(em.urls).map(([k, v]) => `  ${k.padEnd(10)} ${v}${k === 'attacker' ? '   (another origin that records what reaches it: the token must never follow a redirect here)' : ''}`),
     '',
     `  tokens     owner=${em.tokens.owner} contributor=${em.tokens.contributor} reader=${em.tokens.reader}`,
     `  control    ${new URL(em.urls.org).origin}${em.mode === 'onprem' ? '/tfs/DefaultCollection' : ''}/_emulator/{faults,log,snapshot,reset,seed,publish,generate,versions}`,
@@ -27,6 +27,10 @@ async function main(): Promise<void> {
     `export SYSTEM_SERVERTYPE='${em.mode === 'onprem' ? 'OnPremises' : 'Hosted'}'`,
     `export ENDPOINT_AUTH_SYSTEMVSSCONNECTION='${JSON.stringify({ parameters: { AccessToken: em.tokens.owner }, scheme: 'OAuth' })}'`,
     `export ENDPOINT_URL_SYSTEMVSSCONNECTION='${em.urls.collection}/'`,
+    '',
+    'The command line against it (bash; after npm run build):',
+    `export AZURE_DEVOPS_EXT_PAT='${em.tokens.owner}'    # a token it accepts (owner; contributor and reader above)`,
+    `node dist/cli.js show --org '${em.urls.collection}/' --feed ${project?.name ?? 'Fabrikam'}/internal 'Contoso.*' --version '*'`,
     '',
     'Press Ctrl-C to stop.',
   ];

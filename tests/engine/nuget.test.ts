@@ -289,9 +289,12 @@ describe('engine nuget: feeds and views by name and id', function () {
     let r = await runTask(h.emu, { action: 'show', feed: 'Fabrikam/internl', packages: 'A', version: '*' });
     assert.equal(r.result?.status, 'Failed');
     assert.match(r.result!.message, /internl.*Closest feeds it can see: Fabrikam\/internal,/);
+    // It failed before it could select anything: no table of nothing in the log.
+    assert.doesNotMatch(r.stdout, /Package\s+Version|0 version\(s\)/);
     r = await runTask(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Staging' });
     assert.equal(r.result?.status, 'Failed');
     assert.match(r.result!.message, /Staging.*Prerelease/);
+    assert.doesNotMatch(r.stdout, /Package\s+Version|0 version\(s\)/);
     assert.equal(changing(h.emu.log).length, 0);
   });
 });

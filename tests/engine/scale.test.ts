@@ -19,7 +19,8 @@ describe('engine: many names and slow servers', function () {
     const notFound = r.messages.filter((m) => m.key === 'PackageNotFound');
     assert.equal(notFound.length, 2000);
     for (const m of notFound) {
-      const [, line, text, closest] = m.args as [string, number, string, string];
+      const [where, text, closest] = m.args as [{ line: number }, string, string];
+      const line = where.line;
       assert.equal(text, missing[line - 1]);
       const nearest = line % 2 ? 'Contoso.Core' : 'Contoso.Web';
       assert.equal(closest.split(', ')[0], nearest, `line ${line}: ${closest}`);

@@ -9,8 +9,10 @@ import { makeTemp } from '../helpers/temp';
 
 const root = path.resolve(__dirname, '../../..');
 
-/** The repository URL placeholder every document and manifest uses. */
-const REPOSITORY = 'https://github.com/package-lifecycle/package-lifecycle-task';
+/** The repository URL: package.json `repository` is the one place that names it. */
+const REPOSITORY = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const packaging = require(path.join(root, 'scripts', 'package.js')) as { uuidV5(ns: string, name: string): string; taskIdFor(publisher: string, task: string): string };
 
 /** The folder the packaging script stages the task into. */
 const TASK_FOLDER = 'PackageLifecycleV1';
@@ -40,8 +42,8 @@ interface Manifest {
   targets: { id: string; version?: string }[];
   icons: { default: string };
   content: Record<string, { path: string }>;
-  links: Record<string, { uri: string }>;
-  repository: { type: string; uri: string };
+  links?: Record<string, { uri: string }>;
+  repository?: { type: string; uri: string };
   files: { path: string }[];
   contributions: { type: string; properties: { name: string } }[];
 }
@@ -86,25 +88,35 @@ describe('vss-extension.json', () => {
     assert.ok(manifest.description.length < 200, `${manifest.description.length} characters`);
   });
 
-  it('links home, get started, support, license and repository, all to the one repository', () => {
-    for (const link of ['home', 'getstarted', 'support', 'license', 'repository']) {
-      assert.ok(manifest.links[link]?.uri.startsWith(REPOSITORY), link);
-    }
-    assert.deepEqual(manifest.repository, { type: 'git', uri: REPOSITORY });
+  it('leaves its links and repository to the packaging, which takes them from package.json', () => {
+    assert.equal(manifest.links, undefined);
+    assert.equal(manifest.repository, undefined);
+    assert.match(REPOSITORY, /^https:\/\/\S+$/);
   });
 
   it('keeps the publisher placeholder that --publisher overrides', () => {
     assert.equal(manifest.publisher, 'your-publisher');
   });
 
-  it('every document names the same repository', () => {
-    for (const file of ['README.md', 'overview.md', 'task.json', 'vss-extension.json']) {
-      const text = fs.readFileSync(path.join(root, file), 'utf8');
-      const others = [...text.matchAll(/https:\/\/github\.com\/[^\s)"'#]+/g)]
-        .map((m) => m[0])
-        .filter((u) => !u.startsWith(REPOSITORY));
-      assert.deepEqual(others, [], file);
+  it('no document but package.json names the repository', () => {
+    for (const file of ['README.md', 'overview.md', 'task.json', 'vss-extension.json', 'CONTRIBUTING.md']) {
+      assert.ok(!fs.readFileSync(path.join(root, file), 'utf8').includes(REPOSITORY), file);
     }
+  });
+
+  it('npm pack builds first, and its tarball is not committed', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    assert.match(pkg.scripts.prepack, /npm run build/);
+    assert.match(fs.readFileSync(path.join(root, '.gitignore'), 'utf8'), /^\*\.tgz$/m);
+  });
+
+  it('derives one task id per publisher: a name-based UUID (version 5)', () => {
+    // RFC 9562's own example: the DNS namespace and www.example.com.
+    assert.equal(packaging.uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'), '2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    const fabrikam = packaging.taskIdFor('fabrikam-tools', 'PackageLifecycle');
+    assert.match(fabrikam, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(packaging.taskIdFor('fabrikam-tools', 'PackageLifecycle'), fabrikam, 'the same for the same publisher');
+    assert.notEqual(packaging.taskIdFor('contoso', 'PackageLifecycle'), fabrikam, 'another for another publisher');
   });
 });
 
@@ -144,19 +156,26 @@ describe('npm run package', function () {
     assert.match(vsixManifest, /<Identity [^>]*Publisher="fabrikam-tools"/);
     assert.match(vsixManifest, /<License>LICENSE<\/License>/);
     assert.match(vsixManifest, /Content\.Details" [^>]*Path="overview\.md"/);
-    assert.deepEqual(
-      zip.get(`${TASK_FOLDER}/task.json`)!.toString('utf8'),
-      fs.readFileSync(path.join(root, 'task.json'), 'utf8'),
-    );
+    // The task as the repository has it, with the publisher's own id and the repository's URL.
+    const staged = JSON.parse(zip.get(`${TASK_FOLDER}/task.json`)!.toString('utf8')) as Record<string, unknown>;
+    const task = readJson<Record<string, unknown>>('task.json');
+    assert.equal(staged.id, packaging.taskIdFor('fabrikam-tools', 'PackageLifecycle'));
+    assert.equal(staged.helpUrl, `${REPOSITORY}#readme`);
+    assert.equal(staged.helpMarkDown, `${task.helpMarkDown as string} [Learn more](${REPOSITORY}#readme)`);
+    assert.deepEqual({ ...staged, id: task.id, helpUrl: undefined, helpMarkDown: task.helpMarkDown }, { ...task, helpUrl: undefined });
+    const overview = zip.get('overview.md')!.toString('utf8');
+    assert.ok(overview.includes(`${REPOSITORY}/issues`), 'the overview links the repository');
+    assert.doesNotMatch(overview, /\{\{\w+\}\}/);
+    assert.ok(vsixManifest.includes(REPOSITORY), 'the extension links the repository');
     assert.doesNotMatch(zip.get(`${TASK_FOLDER}/dist/index.js`)!.toString('utf8').slice(-500), /sourceMappingURL/);
 
     // The task as the agent unpacks it: task-lib finds task.json's messages next to dist/.
-    const task = path.join(outDir, 'task');
+    const unpacked = path.join(outDir, 'task');
     for (const name of [`${TASK_FOLDER}/task.json`, `${TASK_FOLDER}/dist/index.js`]) {
-      fs.mkdirSync(path.join(task, path.dirname(name)), { recursive: true });
-      fs.writeFileSync(path.join(task, name), zip.get(name)!);
+      fs.mkdirSync(path.join(unpacked, path.dirname(name)), { recursive: true });
+      fs.writeFileSync(path.join(unpacked, name), zip.get(name)!);
     }
-    const run = spawnSync(process.execPath, [path.join(task, TASK_FOLDER, 'dist', 'index.js')], { cwd: task, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', AGENT_TEMPDIRECTORY: task, INPUT_FEED: 'f' } });
+    const run = spawnSync(process.execPath, [path.join(unpacked, TASK_FOLDER, 'dist', 'index.js')], { cwd: unpacked, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', AGENT_TEMPDIRECTORY: unpacked, INPUT_FEED: 'f' } });
     assert.match(run.stdout, /^##vso\[task\.complete result=Failed;\]System\.TeamFoundationCollectionUri is not set/m, run.stdout);
     assert.doesNotMatch(run.stdout, /^##vso\[task\.issue type=warning/m, "task-lib warns of no message it cannot find");
   });

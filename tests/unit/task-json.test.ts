@@ -39,8 +39,6 @@ interface TaskJson {
   messages: Record<string, string>;
 }
 
-/** The repository URL placeholder every document and manifest uses. */
-const REPOSITORY = 'https://github.com/package-lifecycle/package-lifecycle-task';
 
 function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(path.join(root, file), 'utf8')) as T;
@@ -55,14 +53,16 @@ const CONTRACT: { name: string; type: string; defaultValue: string; required: bo
   { name: 'packages', type: 'multiLine', defaultValue: '', required: false },
   { name: 'packageFiles', type: 'multiLine', defaultValue: '', required: false },
   { name: 'version', type: 'string', defaultValue: '', required: false },
-  { name: 'view', type: 'pickList', defaultValue: '', required: false },
+  // Required where they are shown (their visible rules): the classic editor asks for them there.
+  { name: 'view', type: 'pickList', defaultValue: '', required: true },
   { name: 'sourceView', type: 'pickList', defaultValue: '', required: false },
   { name: 'exceptView', type: 'pickList', defaultValue: '', required: false },
   { name: 'source', type: 'pickList', defaultValue: 'any', required: false },
   { name: 'prerelease', type: 'pickList', defaultValue: 'include', required: false },
+  { name: 'includeDependencies', type: 'boolean', defaultValue: 'false', required: false },
   { name: 'keepLatest', type: 'int', defaultValue: '0', required: false },
   { name: 'olderThanDays', type: 'int', defaultValue: '0', required: false },
-  { name: 'deprecateMessage', type: 'string', defaultValue: '', required: false },
+  { name: 'deprecateMessage', type: 'string', defaultValue: '', required: true },
   { name: 'downloadDirectory', type: 'string', defaultValue: '$(System.DefaultWorkingDirectory)', required: false },
   { name: 'dryRun', type: 'boolean', defaultValue: 'false', required: false },
   { name: 'maxVersions', type: 'int', defaultValue: '100', required: false },
@@ -106,12 +106,13 @@ describe('task.json: identity and execution', () => {
   it('asks for the agent that first runs Node20_1, not the one that first runs Node24', () => {
     // Agent 3.232.1 is the first release with the Node20_1 handler. An agent without the Node24
     // handler ignores that key in task.json and runs Node20_1, so asking for 4.265.1 (the first
-    // with Node24) would only shut out v3 agents and Azure DevOps Server agents. See the README.
+    // with Node24) would only shut out v3 agents and Azure DevOps Server agents. See CONTRIBUTING.md.
     assert.equal(task.minimumAgentVersion, '3.232.1');
   });
 
-  it('points its help at the repository and carries release notes', () => {
-    assert.equal(task.helpUrl, `${REPOSITORY}#readme`);
+  it('names no repository (the packaging writes package.json\'s into helpUrl) and carries release notes', () => {
+    assert.equal(task.helpUrl, undefined);
+    assert.doesNotMatch(fs.readFileSync(path.join(root, 'task.json'), 'utf8'), /https:\/\/github\.com/);
     assert.ok(task.releaseNotes && task.releaseNotes.length > 20, 'releaseNotes');
   });
 
@@ -216,6 +217,19 @@ describe('task.json: visible rules', () => {
     assert.equal(byName.get('view')?.visibleRule, 'action = promote');
     assert.equal(byName.get('deprecateMessage')?.visibleRule, 'action = deprecate');
     assert.equal(byName.get('downloadDirectory')?.visibleRule, 'action = download');
+    assert.equal(byName.get('includeDependencies')?.visibleRule, 'action = promote');
+  });
+
+  it('show inputs only where they apply: package files not for Universal, dry run not for show or download', () => {
+    assert.equal(byName.get('packageFiles')?.visibleRule, 'packageType != upack');
+    assert.equal(byName.get('dryRun')?.visibleRule, 'action != show && action != download');
+    assert.equal(byName.get('maxVersions')?.visibleRule, 'action != show && action != download');
+  });
+
+  it('label inputs without jargon, and say when the view list fills', () => {
+    assert.equal(byName.get('failOnNoMatch')?.label, 'Fail when a selector matches nothing');
+    assert.equal(byName.get('includeDependencies')?.label, 'Include dependencies');
+    for (const name of ['view', 'sourceView', 'exceptView']) assert.match(byName.get(name)?.helpMarkDown ?? '', /fills only when the feed was picked from the list/, name);
   });
 
   it('leave the always-needed inputs visible', () => {

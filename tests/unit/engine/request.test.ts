@@ -96,6 +96,6 @@ describe('engine: selectors', () => {
 
   it('names the line that has no version', () => {
     const e = failsWith(() => parseSelectors('A@1.0\nB', '', protocols.nuget), 'NoVersion');
-    assert.deepEqual(e.message_.args, [2, 'B']);
+    assert.deepEqual(e.message_.args.slice(0, 2), [{ input: 'packages', line: 2 }, 'B']);
   });
 });
