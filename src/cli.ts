@@ -51,6 +51,7 @@ Options:
   --message <text>           deprecate: the message
   --out <dir>                download: where files go (default: the current directory)
   --dry-run                  print the plan; change nothing
+  --include-dependencies     promote: also the dependencies a consumer resolves from the feed
   --max-versions <n>         the most versions one run may change (default 100, 0: no limit)
   --allow-no-match           a selector matching nothing is a warning, not a failure
   --wait-seconds <n>         exact versions: how long to wait for one still being ingested
@@ -93,6 +94,7 @@ export function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed | 'help' |
         org: { type: 'string' },
         project: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'include-dependencies': { type: 'boolean' },
         'allow-no-match': { type: 'boolean' },
         'token-stdin': { type: 'boolean' },
         json: { type: 'boolean' },
@@ -115,6 +117,7 @@ export function parse(argv: string[], env: NodeJS.ProcessEnv): Parsed | 'help' |
   }
   if (!inputs.feed) throw new UsageError('--feed is required');
   if (values['dry-run']) inputs.dryRun = 'true';
+  if (values['include-dependencies']) inputs.includeDependencies = 'true';
   if (values['allow-no-match']) inputs.failOnNoMatch = 'false';
   inputs.packages = selectors.join('\n');
   const files = values['package-files'];

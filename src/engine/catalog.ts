@@ -57,6 +57,11 @@ export const texts = {
   UnsafeFile: "%s %s: the file name '%s' would be written outside %s; it was not downloaded.",
   ForbiddenIdentity: "Permission denied: %s is needed to %s in feed %s, and the server says %s lacks it (%s). In the feed's settings, Permissions, give '%s' that role; by default build identities only have Feed and Upstream Reader.",
   WifExchangeFailed: "Workload identity federation through the service connection '%s' failed: %s",
+  IncludeDependenciesIgnored: "includeDependencies applies to promote only; it was ignored for %s.",
+  DependenciesUnread: "The dependencies of %s could not be read from the feed; none of them was followed. Promote what it needs yourself, or run again.",
+  DependencyMissing: "Dependency %s (range '%s') of %s is not in the feed, neither published nor saved from an upstream source, so it was not promoted. Publish it to the feed, or install it once through the feed's @Local view so that the feed saves it from its upstream source, then run again.",
+  DependencyUnsatisfied: "Dependency %s (range '%s') of %s: no version in the feed satisfies the range (versions there: %s), so none was promoted. Publish one that does, or install it once through the feed's @Local view so that the feed saves it from its upstream source, then run again.",
+  DependencyRangeUnreadable: "Dependency %s (range '%s') of %s cannot be followed: the range is not in %s's own syntax, so nothing was promoted for it. Promote the version a consumer needs yourself (publish it, or install it once through the feed's @Local view so that the feed saves it from its upstream source), then run again.",
 } as const;
 
 /** How many arguments each message takes (its `%s` placeholders). */
@@ -115,4 +120,9 @@ export interface Arity {
   UnsafeFile: 4;
   ForbiddenIdentity: 6;
   WifExchangeFailed: 2;
+  IncludeDependenciesIgnored: 1;
+  DependenciesUnread: 1;
+  DependencyMissing: 3;
+  DependencyUnsatisfied: 4;
+  DependencyRangeUnreadable: 4;
 }

@@ -51,13 +51,15 @@ function stateWords(s: VersionState): string {
 }
 
 const changeHeadings = ['Package', 'Version', 'Before', 'After', 'Outcome'];
+/** A table with rows added by includeDependencies has one more column. */
+const graphHeadings = [...changeHeadings, 'Required by'];
 const showHeadings = ['Package', 'Version', 'Views', 'Listed', 'Deprecated', 'Published', 'Source'];
 
 const yesNo = (v: boolean | null) => (v === null ? '-' : v ? 'yes' : 'no');
 const date = (iso: string | null) => (iso ? iso.slice(0, 10) : '-');
 
-function cells(r: Row, show: boolean): string[] {
-  if (!show) return [r.package, r.version, describeState(r.before), describeState(r.after), r.outcome];
+function cells(r: Row, show: boolean, graph = false): string[] {
+  if (!show) return [r.package, r.version, describeState(r.before), describeState(r.after), r.outcome, ...(graph ? [r.requiredBy ?? ''] : [])];
   const s = r.before;
   return [r.package, r.version, s ? s.views.map((v) => `@${v}`).join(' ') : '', yesNo(s?.listed ?? null), s?.deprecated ?? '-', date(r.published), r.source];
 }
@@ -73,7 +75,7 @@ const stateFields: Comparison<VersionState> = {
   deprecated: same,
 };
 const sameState = (a: VersionState | null, b: VersionState | null): boolean => a === b || (!!a && !!b && alike(stateFields, a, b));
-const rowFields: Comparison<Row> = { package: same, version: same, before: sameState, after: sameState, outcome: same, published: same, source: same };
+const rowFields: Comparison<Row> = { package: same, version: same, before: sameState, after: sameState, outcome: same, published: same, source: same, requiredBy: same };
 
 function alike<T extends object>(fields: Comparison<T>, a: T, b: T): boolean {
   for (const k in fields) if (!fields[k](a[k], b[k])) return false;
@@ -172,11 +174,14 @@ const aheadFor = (rows: readonly Row[], show: boolean, ahead?: RowTexts) => {
   return (i: number): boolean => !!fits?.[i];
 };
 
-const cellsText = (r: Row, show: boolean): string[] => cells(r, show).map(inline);
+const cellsText = (r: Row, show: boolean, graph = false): string[] => cells(r, show, graph).map(inline);
+
+/** Whether the rows include versions added by includeDependencies (then the text made ahead is not used). */
+const isGraph = (rows: readonly Row[], show: boolean): boolean => !show && rows.some((r) => r.requiredBy !== undefined);
 
 /** The table's lines over `count` rows: a first pass measures the columns, a second writes the lines. */
-function* alignedLines(count: number, cellsOf: (i: number) => string[], show: boolean): Generator<string> {
-  const h = headings(show);
+function* alignedLines(count: number, cellsOf: (i: number) => string[], show: boolean, graph = false): Generator<string> {
+  const h = headings(show, graph);
   const widths = h.map((x) => x.length);
   for (let r = 0; r < count; r++) {
     const c = cellsOf(r);
@@ -188,8 +193,8 @@ function* alignedLines(count: number, cellsOf: (i: number) => string[], show: bo
   for (let r = 0; r < count; r++) yield line(cellsOf(r));
 }
 
-export function headings(show: boolean): string[] {
-  return show ? showHeadings : changeHeadings;
+export function headings(show: boolean, graph = false): string[] {
+  return show ? showHeadings : graph ? graphHeadings : changeHeadings;
 }
 
 /** The table for the log, in aligned columns, every cell one safe line. */
@@ -203,6 +208,11 @@ export function textTable(rows: Row[], show: boolean, ahead?: RowTexts): string 
  * once, in one piece.
  */
 export function* textTableLines(rows: Row[], show: boolean, ahead?: RowTexts): Generator<string> {
+  const graph = isGraph(rows, show);
+  if (graph) {
+    yield* alignedLines(rows.length, (i) => cellsText(rows[i], show, true), show, true);
+    return;
+  }
   const whole = ahead?.wholeFor(rows, show);
   if (whole) {
     yield whole.table;
@@ -245,11 +255,13 @@ export function* markdownLines(title: string, rows: Row[], show: boolean, notes:
   yield `### ${cell(title)}`;
   yield '';
   if (rows.length) {
-    const h = headings(show);
+    const graph = isGraph(rows, show);
+    const h = headings(show, graph);
     yield `| ${h.join(' | ')} |`;
     yield `|${h.map(() => '---').join('|')}|`;
     const whole = ahead?.wholeFor(rows, show);
-    if (whole) yield whole.markdown;
+    if (graph) for (const r of rows) yield markdownRow(cellsText(r, show, true));
+    else if (whole) yield whole.markdown;
     else {
       const known = aheadFor(rows, show, ahead);
       for (let i = 0; i < rows.length; i++) yield known(i) ? ahead!.markdownAt(i) : markdownRow(cellsText(rows[i], show));
@@ -271,7 +283,8 @@ export function resultObjects(rows: Row[]): object[] {
 }
 
 function resultObject(r: Row): object {
-  return { package: r.package, version: r.version, before: resultState(r.before), after: resultState(r.after), outcome: r.outcome, published: r.published, source: r.source };
+  const o = { package: r.package, version: r.version, before: resultState(r.before), after: resultState(r.after), outcome: r.outcome, published: r.published, source: r.source };
+  return r.requiredBy === undefined ? o : { ...o, requiredBy: r.requiredBy };
 }
 
 /** A state in the contract's key order, whatever order the object was built in. */

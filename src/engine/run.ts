@@ -7,6 +7,7 @@ import { ActionContext, AnyChange, defFor, ReadingAction } from './actions';
 import { apply, forEachLimited, readDeprecation, stateKey } from './apply';
 import { badInput, describeFailure, Failure, failureOf } from './failures';
 import { explain, ExplainContext, trim } from './explain';
+import { completeGraph } from './graph';
 import { Msg, msg } from './messages';
 import { plan, Row } from './plan';
 import type { FeedLocation, FeedsPort, FeedView, Ports } from './ports';
@@ -78,6 +79,11 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
     throw badInput(msg('ProtocolNotOnServer', protocol.displayName, served));
   }
   p.started = true;
+  if (req.includeDependencies && req.action !== 'promote') {
+    const ignored = msg('IncludeDependenciesIgnored', req.action);
+    p.warnings.push(ignored);
+    platform.warn(ignored);
+  }
   const needViews = !!(req.view || req.sourceView || req.exceptView);
   // With `project/feed` the reads that need only the feed start beside the feed's own look-up: the
   // feeds API takes a project's and a feed's name wherever it takes their ids. A bare name must be
@@ -119,6 +125,15 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   }
   let candidates = [...chosen.values()];
 
+  // Promote with dependencies: what a consumer of the view resolves for them goes in too, first.
+  let levels: Map<string, number> | undefined;
+  if (req.includeDependencies && req.action === 'promote') {
+    const graph = await completeGraph({ feeds, platform, at: feed.at, protocol }, candidates);
+    candidates = [...candidates, ...graph.added];
+    levels = graph.levels;
+    p.warnings.push(...graph.warnings);
+  }
+
   // npm keeps a version's deprecation message only on its own GET: read first where the plan
   // depends on it, else after the guards (for the report), so a refused run sends no reads for it.
   const withDeprecation = async (cs: Candidate[]): Promise<Candidate[]> => {
@@ -154,10 +169,19 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
     return;
   }
   if (!work.length) return;
-  platform.info(msg('Applying', work.length, work.length === 1 ? 1 : Math.ceil(work.length / 100)));
+  const levelOf = levels && ((r: Row) => levels.get(stateKey(protocol, r.package, r.version)) ?? 0);
+  // A request for one version, or a batch for each 100 (each level on its own).
+  const perLevel = new Map<number, number>();
+  for (const r of work) {
+    const level = levelOf?.(r) ?? 0;
+    perLevel.set(level, (perLevel.get(level) ?? 0) + 1);
+  }
+  const requests = [...perLevel.values()].reduce((sum, n) => sum + (n === 1 ? 1 : Math.ceil(n / 100)), 0);
+  platform.info(msg('Applying', work.length, requests));
   // Worked out when the adapter asks, in the report's order (the sort at the end then finds the rows in order).
   const expected = new Map<Row, Row>();
-  ctx.expect?.(p.rows.length, () => {
+  // (Not for a graph's rows: their table has a column of its own.)
+  if (!levels) ctx.expect?.(p.rows.length, () => {
     p.rows = sortRows(p.rows, (a, b) => protocol.versionRule.compare(a, b));
     return p.rows.map((r) => {
       if (r.outcome !== 'planned') return r;
@@ -166,7 +190,7 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
       return e;
     });
   });
-  const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work);
+  const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work, levelOf);
   // apply gives a row for each row of `work`, in its order.
   const after = new Map(work.map((r, i) => [r, done.rows[i]]));
   p.rows = p.rows.map((r) => {

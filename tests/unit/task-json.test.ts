@@ -68,6 +68,7 @@ const CONTRACT: { name: string; type: string; defaultValue: string; required: bo
   { name: 'maxVersions', type: 'int', defaultValue: '100', required: false },
   { name: 'failOnNoMatch', type: 'boolean', defaultValue: 'true', required: false },
   { name: 'waitSeconds', type: 'int', defaultValue: '0', required: false },
+  { name: 'includeDependencies', type: 'boolean', defaultValue: 'false', required: false },
   { name: 'connection', type: 'connectedService:externaltfs', defaultValue: '', required: false },
   { name: 'azureDevOpsServiceConnection', type: 'connectedService:workloadidentityuser', defaultValue: '', required: false },
 ];
@@ -216,6 +217,7 @@ describe('task.json: visible rules', () => {
     assert.equal(byName.get('view')?.visibleRule, 'action = promote');
     assert.equal(byName.get('deprecateMessage')?.visibleRule, 'action = deprecate');
     assert.equal(byName.get('downloadDirectory')?.visibleRule, 'action = download');
+    assert.equal(byName.get('includeDependencies')?.visibleRule, 'action = promote');
   });
 
   it('leave the always-needed inputs visible', () => {
