@@ -287,3 +287,15 @@ describe('engine: promote with dependencies, 40 versions sharing one', function 
     assert.equal(order[1].length, 40);
   });
 });
+
+describe('engine: promote with dependencies on an Azure DevOps Server', function () {
+  this.timeout(60_000);
+  const h = useEmulator(fixture, { mode: 'onprem' });
+
+  it('reads the dependencies from the same feeds API version GET on the collection', async () => {
+    const r = await run(h.emu, { action: 'promote', feed, packages: 'Contoso.Core@1.2.0', view: 'Release', includeDependencies: 'true' });
+    assert.equal(r.result?.status, 'Succeeded', r.stdout);
+    assert.deepEqual(rowsOf(r), [['Contoso.Base', '1.0.0', 'changed', 'Contoso.Core@1.2.0'], ['Contoso.Core', '1.2.0', 'changed', '']]);
+    assert.equal(h.emu.log.filter((x) => x.route === 'versions.get').length, 2);
+  });
+});
