@@ -9,7 +9,6 @@
 import type { Protocol } from '../protocols';
 import { dependencyRules, followsGroup, resolveDependency } from '../protocols/dependencies';
 import { forEachLimited, stateKey } from './apply';
-import { failureOf } from './failures';
 import { Msg, msg } from './messages';
 import type { FeedLocation, FeedsPort, PackageDependency, Platform } from './ports';
 import { Candidate, candidate, Catalog, versionsOf } from './select';
@@ -60,16 +59,9 @@ export async function completeGraph(d: GraphDeps, selected: Candidate[]): Promis
     const read = new Map<Node, PackageDependency[]>();
     await forEachLimited(wave, 8, async (n) => {
       const ref = `${n.c.name}@${n.c.version}`;
-      let deps: PackageDependency[] | undefined;
-      if (n.c.ids) {
-        try {
-          deps = await d.feeds.versionDependencies(d.at, n.c.ids.packageId, n.c.ids.versionId);
-        } catch (e) {
-          const f = failureOf(e);
-          // A failure that stops everything else stops this too; anything else is this version's problem.
-          if (f.kind === 'authentication' || f.kind === 'forbidden' || f.kind === 'bug') throw e;
-        }
-      }
+      // A version the listing gave no ids for, or that is gone (404), has no dependencies to read;
+      // any other failure fails the run, as a failed listing would.
+      const deps = n.c.ids && (await d.feeds.versionDependencies(d.at, n.c.ids.packageId, n.c.ids.versionId));
       if (deps) read.set(n, deps.filter((x) => followsGroup(rule, x.group)));
       else warn(msg('DependenciesUnread', ref), `unread\u0000${ref}`);
     });

@@ -178,6 +178,14 @@ describe('engine: promote with dependencies', function () {
     assert.ok(!inView('nuget', 'Contoso.Base', '1.0.0'));
   });
 
+  it("a version whose own GET is gone (404) is promoted with a warning that its dependencies were not read", async () => {
+    h.emu.fault({ match: { route: 'versions.get', pathIncludes: '/Packages/' }, status: 404, message: 'gone' });
+    const r = await promote('nuget', 'Contoso.Core@1.2.0');
+    assert.equal(r.result?.status, 'SucceededWithIssues', r.stdout);
+    assert.deepEqual(rowsOf(r), [['Contoso.Core', '1.2.0', 'changed', '']]);
+    assert.ok(r.messages.some((m) => m.key === 'DependenciesUnread' && m.args[0] === 'Contoso.Core@1.2.0'), JSON.stringify(r.messages));
+  });
+
   it('maxVersions counts the dependencies: more fails the run before anything changes', async () => {
     const r = await promote('nuget', 'Contoso.App@3.0.0', { maxVersions: '4' });
     assert.equal(r.result?.status, 'Failed');
