@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { DependencySeed, Fixture, PackageSeed, ProtocolKey, RequestRecord } from '../emulator';
+import { CRAFTED, type DependencySeed, type Fixture, type PackageSeed, type ProtocolKey, type RequestRecord } from '../emulator';
 import { changing, useEmulator } from '../helpers/e2e';
 import { fabrikamFixture } from '../helpers/fixtures';
 import { runInProcess as run } from '../helpers/in-process';
@@ -136,6 +136,26 @@ describe('engine: promote with dependencies', function () {
     assert.equal(h.emu.log.filter((x) => x.route === 'versions.get').length, 2);
     // The selected version goes in last.
     assert.deepEqual(changeOrder(h.emu.log), [['Cyc.B@1.0.0'], ['Cyc.A@1.0.0']]);
+  });
+
+  it('a longer cycle, set up after the start, ends too', async () => {
+    h.emu.publish('internal', 'nuget', 'Cyc.C', { version: '1.0.0', dependencies: [dep('Cyc.A', '[1.0.0, )')] });
+    h.emu.setDependencies('internal', 'nuget', 'Cyc.B', '1.0.0', [dep('Cyc.C', '[1.0.0, )')]);
+    const r = await promote('nuget', 'Cyc.A@1.0.0');
+    assert.equal(r.result?.status, 'Succeeded', r.stdout);
+    assert.deepEqual(changeOrder(h.emu.log), [['Cyc.C@1.0.0'], ['Cyc.B@1.0.0'], ['Cyc.A@1.0.0']]);
+  });
+
+  it('names and ranges from the feed are data in every warning, never a command or a broken line', async () => {
+    h.emu.setDependencies('internal', 'nuget', 'Dia.Base', '1.0.0', [dep(CRAFTED.lfSetvariable, CRAFTED.lfError), dep(CRAFTED.setvariable, '[1.0.0, )')]);
+    const r = await promote('nuget', 'Dia.Base@1.0.0');
+    assert.equal(r.result?.status, 'SucceededWithIssues', r.stdout);
+    assert.equal(r.warnings.length, 2, r.warnings.join('\n'));
+    for (const w of r.warnings) {
+      assert.ok(!/[\r\n]/.test(w), w);
+      assert.ok(!w.startsWith('##'), w);
+    }
+    assert.equal(r.variables.changedCount, '1');
   });
 
   it('a diamond: the shared dependency goes in before both sides, although the top needs it directly', async () => {
