@@ -58,16 +58,8 @@ export async function apply(d: ApplyDeps, planned: Row[], levelOf?: (r: Row) => 
   const sent = new Map<string, Sent>(planned.map((r) => [key(d, r), 'unsent']));
   const failures: Failure[] = [];
   let fatal: Failure | undefined;
-  const levels = new Map<number, VersionRef[]>();
-  for (const r of planned) {
-    const level = levelOf?.(r) ?? 0;
-    let refs = levels.get(level);
-    if (!refs) levels.set(level, (refs = []));
-    refs.push({ name: r.package, version: r.version });
-  }
   const route = protocol.actions[d.ctx.action];
-  for (const level of [...levels.keys()].sort((a, b) => a - b)) {
-    const refs = levels.get(level)!;
+  for (const refs of byLevel(planned, levelOf)) {
     const single = refs.length === 1 && !!route?.single;
     const batches: VersionRef[][] = [];
     for (let i = 0; i < refs.length; i += batchLimit) batches.push(refs.slice(i, i + batchLimit));
@@ -102,6 +94,21 @@ export async function apply(d: ApplyDeps, planned: Row[], levelOf?: (r: Row) => 
   }
   return states ? judged(d, planned, sent, states, failures, !!fatal) : unverified(d, planned, sent, failures, unread);
 }
+
+/** The rows' versions by level, lowest first (all in one without `levelOf`). */
+export function byLevel(rows: Row[], levelOf?: (r: Row) => number): VersionRef[][] {
+  const levels = new Map<number, VersionRef[]>();
+  for (const r of rows) {
+    const level = levelOf?.(r) ?? 0;
+    let refs = levels.get(level);
+    if (!refs) levels.set(level, (refs = []));
+    refs.push({ name: r.package, version: r.version });
+  }
+  return [...levels.keys()].sort((a, b) => a - b).map((level) => levels.get(level)!);
+}
+
+/** The requests that sending these levels takes: one for a lone version, else a batch for each 100. */
+export const requestsFor = (levels: VersionRef[][]): number => levels.reduce((n, refs) => n + (refs.length === 1 ? 1 : Math.ceil(refs.length / batchLimit)), 0);
 
 const key = (d: ApplyDeps, r: { package?: string; name?: string; version: string }) => stateKey(d.protocol, r.package ?? r.name!, r.version);
 

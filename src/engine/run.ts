@@ -4,7 +4,7 @@
  */
 import { type Protocol, protocols } from '../protocols';
 import { ActionContext, AnyChange, defFor, ReadingAction } from './actions';
-import { apply, forEachLimited, readDeprecation, stateKey } from './apply';
+import { apply, byLevel, forEachLimited, readDeprecation, requestsFor, stateKey } from './apply';
 import { badInput, describeFailure, Failure, failureOf } from './failures';
 import { explain, ExplainContext, trim } from './explain';
 import { completeGraph } from './graph';
@@ -170,14 +170,7 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   }
   if (!work.length) return;
   const levelOf = levels && ((r: Row) => levels.get(stateKey(protocol, r.package, r.version)) ?? 0);
-  // A request for one version, or a batch for each 100 (each level on its own).
-  const perLevel = new Map<number, number>();
-  for (const r of work) {
-    const level = levelOf?.(r) ?? 0;
-    perLevel.set(level, (perLevel.get(level) ?? 0) + 1);
-  }
-  const requests = [...perLevel.values()].reduce((sum, n) => sum + (n === 1 ? 1 : Math.ceil(n / 100)), 0);
-  platform.info(msg('Applying', work.length, requests));
+  platform.info(msg('Applying', work.length, requestsFor(byLevel(work, levelOf))));
   // Worked out when the adapter asks, in the report's order (the sort at the end then finds the rows in order).
   const expected = new Map<Row, Row>();
   // (Not for a graph's rows: their table has a column of its own.)
