@@ -4,7 +4,7 @@
  * nowhere else.
  */
 import { failureOf, FailureError } from '../engine/failures';
-import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, PackageInfo, PackageVersionInfo, SingleChange, VersionRef } from '../engine/ports';
+import type { BatchChange, ByteStream, Feed, FeedLocation, FeedsPort, FeedView, PackageDependency, PackageInfo, PackageVersionInfo, SingleChange, VersionRef } from '../engine/ports';
 import { feedsApiVersion, packagingAreaId, Protocol } from '../protocols';
 import { segment } from '../protocols/names';
 import type { Connection } from './connection';
@@ -91,6 +91,20 @@ export class FeedsClient implements FeedsPort {
       if (listed === 0 || (listed < pageSize && listed % 100 !== 0)) return;
       skip += listed;
     }
+  }
+
+  versionDependencies(at: FeedLocation, packageId: string, versionId: string): Promise<PackageDependency[] | undefined> {
+    return guard(async () => {
+      const url = `${await this.feedsBase(at.projectId)}_apis/packaging/Feeds/${segment(at.feedId, 'feed')}/Packages/${segment(packageId, 'package')}/versions/${segment(versionId, 'version')}?includeUrls=false`;
+      const version = await this.get<{ dependencies?: unknown }>(url);
+      if (!version) return undefined;
+      const out: PackageDependency[] = [];
+      for (const d of Array.isArray(version.dependencies) ? (version.dependencies as Partial<PackageDependency>[]) : []) {
+        if (!d || typeof d.packageName !== 'string' || !d.packageName) continue;
+        out.push({ packageName: d.packageName, versionRange: typeof d.versionRange === 'string' ? d.versionRange : '', ...(typeof d.group === 'string' ? { group: d.group } : {}) });
+      }
+      return out;
+    }, true);
   }
 
   private async protocolBase(at: FeedLocation, protocol: Protocol): Promise<string> {
@@ -195,7 +209,7 @@ function trimPackage(raw: unknown, views: Map<string, FeedView>): PackageInfo | 
   for (const v of Array.isArray(p.versions) ? p.versions : []) {
     if (!v || typeof v.version !== 'string') continue;
     // Only the fields present: a feed of 100,000 versions holds this object 100,000 times.
-    const kept: PackageVersionInfo = { version: v.version, views: Array.isArray(v.views) ? v.views.filter((x) => x && typeof x.id === 'string' && typeof x.name === 'string').map((x) => shared(views, x)) : [] };
+    const kept: PackageVersionInfo = { ...(typeof v.id === 'string' && v.id ? { id: v.id } : {}), version: v.version, views: Array.isArray(v.views) ? v.views.filter((x) => x && typeof x.id === 'string' && typeof x.name === 'string').map((x) => shared(views, x)) : [] };
     if (typeof v.isListed === 'boolean') kept.isListed = v.isListed;
     if (v.isDeleted === true) kept.isDeleted = true;
     if (typeof v.publishDate === 'string') kept.publishDate = v.publishDate;

@@ -48,28 +48,34 @@ export interface Applied {
 /** Identifies a version across listings: the protocol's normal name and version. */
 export const stateKey = (p: Protocol, name: string, version: string): string => `${p.normalizeName(name)}@${p.versionRule.normalize(version)}`;
 
-export async function apply(d: ApplyDeps, planned: Row[]): Promise<Applied> {
+/**
+ * `levelOf` (promote with dependencies, ./graph): the rows go in level by level, lowest first, each
+ * level in batches; a level starts once the one before is done, and none starts after a failure, so
+ * a version never reaches the view before what it needs.
+ */
+export async function apply(d: ApplyDeps, planned: Row[], levelOf?: (r: Row) => number): Promise<Applied> {
   const { protocol } = d;
   const sent = new Map<string, Sent>(planned.map((r) => [key(d, r), 'unsent']));
   const failures: Failure[] = [];
   let fatal: Failure | undefined;
-  const refs: VersionRef[] = planned.map((r) => ({ name: r.package, version: r.version }));
   const route = protocol.actions[d.ctx.action];
-  const single = refs.length === 1 && !!route?.single;
-  const batches: VersionRef[][] = [];
-  for (let i = 0; i < refs.length; i += batchLimit) batches.push(refs.slice(i, i + batchLimit));
-
-  let next = 0;
-  const worker = async () => {
-    while (!fatal && next < batches.length) {
-      const batch = batches[next++];
-      const f = await sendBatch(d, batch, single, sent);
-      if (!f) continue;
-      if (isFatal(f)) fatal ??= f;
-      else failures.push(f);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker));
+  for (const refs of byLevel(planned, levelOf)) {
+    const single = refs.length === 1 && !!route?.single;
+    const batches: VersionRef[][] = [];
+    for (let i = 0; i < refs.length; i += batchLimit) batches.push(refs.slice(i, i + batchLimit));
+    let next = 0;
+    const worker = async () => {
+      while (!fatal && next < batches.length) {
+        const batch = batches[next++];
+        const f = await sendBatch(d, batch, single, sent);
+        if (!f) continue;
+        if (isFatal(f)) fatal ??= f;
+        else failures.push(f);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker));
+    if (fatal || failures.length) break;
+  }
   if (fatal) failures.unshift(fatal);
 
   let states: Map<string, VersionState | null> | undefined;
@@ -88,6 +94,21 @@ export async function apply(d: ApplyDeps, planned: Row[]): Promise<Applied> {
   }
   return states ? judged(d, planned, sent, states, failures, !!fatal) : unverified(d, planned, sent, failures, unread);
 }
+
+/** The rows' versions by level, lowest first (all in one without `levelOf`). */
+export function byLevel(rows: Row[], levelOf?: (r: Row) => number): VersionRef[][] {
+  const levels = new Map<number, VersionRef[]>();
+  for (const r of rows) {
+    const level = levelOf?.(r) ?? 0;
+    let refs = levels.get(level);
+    if (!refs) levels.set(level, (refs = []));
+    refs.push({ name: r.package, version: r.version });
+  }
+  return [...levels.keys()].sort((a, b) => a - b).map((level) => levels.get(level)!);
+}
+
+/** The requests that sending these levels takes: one for a lone version, else a batch for each 100. */
+export const requestsFor = (levels: VersionRef[][]): number => levels.reduce((n, refs) => n + (refs.length === 1 ? 1 : Math.ceil(refs.length / batchLimit)), 0);
 
 const key = (d: ApplyDeps, r: { package?: string; name?: string; version: string }) => stateKey(d.protocol, r.package ?? r.name!, r.version);
 

@@ -64,6 +64,11 @@ export const texts = {
   ForbiddenId: "Permission denied: %s is needed to %s in feed %s, and the server names only the id of the identity that lacks it (%s; %s). In the feed's settings, Permissions, give that role to the pipeline's build identity: '%s' with project-scoped job authorization, or '%s' with collection-scoped job authorization; by default they only have Feed and Upstream Reader.",
   AuthAdvicePipeline: "In YAML pipelines the job's token is used automatically; with a 'connection', renew its personal access token (it needs Packaging read, write and manage).",
   AuthAdviceToken: "The token came from %s: check that it has not expired or been revoked, that it belongs to this organization, and that a personal access token has the scope Packaging (read, write and manage).",
+  IncludeDependenciesIgnored: "%s applies to promote only; it was ignored for %s.",
+  DependenciesUnread: "The dependencies of %s could not be read from the feed; none of them was followed. Promote what it needs yourself, or run again.",
+  DependencyMissing: "Dependency %s (range '%s') of %s is not in the feed, neither published nor saved from an upstream source, so it was not promoted. Publish it to the feed, or install it once through the feed's @Local view so that the feed saves it from its upstream source, then run again.",
+  DependencyUnsatisfied: "Dependency %s (range '%s') of %s: no version in the feed satisfies the range (versions there: %s), so none was promoted. Publish one that does, or install it once through the feed's @Local view so that the feed saves it from its upstream source, then run again.",
+  DependencyRangeUnreadable: "Dependency %s (range '%s') of %s cannot be followed: the range is not in %s's own syntax, so nothing was promoted for it. Promote the version a consumer needs yourself (publish it, or install it once through the feed's @Local view so that the feed saves it from its upstream source), then run again.",
 } as const;
 
 /** How many arguments each message takes (its `%s` placeholders). */
@@ -129,4 +134,9 @@ export interface Arity {
   ForbiddenId: 7;
   AuthAdvicePipeline: 0;
   AuthAdviceToken: 1;
+  IncludeDependenciesIgnored: 2;
+  DependenciesUnread: 1;
+  DependencyMissing: 3;
+  DependencyUnsatisfied: 4;
+  DependencyRangeUnreadable: 4;
 }

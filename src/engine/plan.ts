@@ -18,6 +18,8 @@ export interface Row {
   /** The feed's publish date, ISO 8601. */
   published: string | null;
   source: 'local' | 'upstream';
+  /** A version added by includeDependencies: `"<package>@<version>"` of the first version that needed it. */
+  requiredBy?: string;
 }
 
 export interface Plan {
@@ -28,15 +30,11 @@ export interface Plan {
   refusal?: Msg;
 }
 
-const rowOf = (c: Candidate, after: VersionState | null, outcome: Outcome): Row => ({
-  package: c.name,
-  version: c.version,
-  before: c.before,
-  after,
-  outcome,
-  published: c.published ?? null,
-  source: c.source,
-});
+const rowOf = (c: Candidate, after: VersionState | null, outcome: Outcome): Row => {
+  const r: Row = { package: c.name, version: c.version, before: c.before, after, outcome, published: c.published ?? null, source: c.source };
+  if (c.requiredBy !== undefined) r.requiredBy = c.requiredBy;
+  return r;
+};
 
 export function plan(candidates: Candidate[], def: AnyChange | ReadingAction, ctx: ActionContext, guard: { dryRun: boolean; maxVersions: number }): Plan {
   if (def.kind === 'show') {

@@ -22,6 +22,15 @@ export interface PackageVersionInfo {
   isCachedVersion?: boolean;
   directUpstreamSourceId?: string | null;
 }
+/** One of a version's dependencies, as the feed records it (`PackageVersion.dependencies`). */
+export interface PackageDependency {
+  packageName: string;
+  /** In the protocol's own syntax (NuGet `[5.2.2, )`, an npm range, PyPI specifiers, ...); may be empty. */
+  versionRange: string;
+  /** NuGet: the target framework; npm `dependencies`/`devDependencies`; Maven the scope; Cargo the kind. */
+  group?: string;
+}
+
 export interface PackageInfo { id: string; name: string; normalizedName?: string; protocolType?: string; versions: PackageVersionInfo[] }
 
 /** Where a feed lives: its project (id), or null for an organization-scoped feed. */
@@ -63,6 +72,11 @@ export interface FeedsPort {
    * recycle bin's; `nameQuery` is the listing's `packageNameQuery` (a case-insensitive "contains").
    */
   packagePages(at: FeedLocation, protocol: Protocol, query: { recycleBin: boolean; nameQuery?: string }): AsyncIterable<PackageInfo[]>;
+  /**
+   * A version's dependencies, from the feeds API's single-version GET (package and version by
+   * their ids, as the listing gives them); undefined: 404.
+   */
+  versionDependencies(at: FeedLocation, packageId: string, versionId: string): Promise<PackageDependency[] | undefined>;
   /** A version through the protocol's own GET (npm's carries the deprecation message); undefined: 404. */
   getVersion<T>(at: FeedLocation, protocol: Protocol, ref: VersionRef): Promise<T | undefined>;
   changeOne(at: FeedLocation, protocol: Protocol, ref: VersionRef, change: SingleChange): Promise<void>;

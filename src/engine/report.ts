@@ -50,27 +50,33 @@ function stateWords(s: VersionState): string {
 }
 
 const changeHeadings = ['Package', 'Version', 'Before', 'After', 'Outcome'];
+/** A table with rows added by includeDependencies has one more column. */
+const graphHeadings = [...changeHeadings, 'Required by'];
 const showHeadings = ['Package', 'Version', 'Views', 'Listed', 'Deprecated', 'Published', 'Source'];
 
 const yesNo = (v: boolean | null) => (v === null ? '-' : v ? 'yes' : 'no');
 const date = (iso: string | null) => (iso ? iso.slice(0, 10) : '-');
 
-function cells(r: Row, show: boolean): string[] {
-  if (!show) return [r.package, r.version, describeState(r.before), describeState(r.after), r.outcome];
+function cells(r: Row, show: boolean, graph = false): string[] {
+  if (!show) return [r.package, r.version, describeState(r.before), describeState(r.after), r.outcome, ...(graph ? [r.requiredBy ?? ''] : [])];
   const s = r.before;
   return [r.package, r.version, s ? s.views.map((v) => `@${v}`).join(' ') : '', yesNo(s?.listed ?? null), s?.deprecated ?? '-', date(r.published), r.source];
 }
 
-const cellsText = (r: Row, show: boolean): string[] => cells(r, show).map(inline);
+const cellsText = (r: Row, show: boolean, graph: boolean): string[] => cells(r, show, graph).map(inline);
 
-export function headings(show: boolean): string[] {
-  return show ? showHeadings : changeHeadings;
+/** Whether the rows include versions added by includeDependencies: then the table has their column. */
+const isGraph = (rows: readonly Row[], show: boolean): boolean => !show && rows.some((r) => r.requiredBy !== undefined);
+
+export function headings(show: boolean, graph = false): string[] {
+  return show ? showHeadings : graph ? graphHeadings : changeHeadings;
 }
 
 /** The table for the log, in aligned columns, every cell one safe line. */
 export function textTable(rows: Row[], show: boolean): string {
-  const h = headings(show);
-  const all = rows.map((r) => cellsText(r, show));
+  const graph = isGraph(rows, show);
+  const h = headings(show, graph);
+  const all = rows.map((r) => cellsText(r, show, graph));
   const widths = h.map((x) => x.length);
   for (const c of all) c.forEach((x, i) => (widths[i] = Math.max(widths[i], x.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i])).join('  ').trimEnd();
@@ -96,9 +102,10 @@ export function countsLine(rows: Row[], show: boolean): string {
 export function markdownSummary(title: string, rows: Row[], show: boolean, notes: string[]): string {
   const lines = [`### ${cell(title)}`, ''];
   if (rows.length) {
-    const h = headings(show);
+    const graph = isGraph(rows, show);
+    const h = headings(show, graph);
     lines.push(`| ${h.join(' | ')} |`, `|${h.map(() => '---').join('|')}|`);
-    for (const r of rows) lines.push(`| ${cellsText(r, show).map((c) => markdownEscape(c) || ' ').join(' | ')} |`);
+    for (const r of rows) lines.push(`| ${cellsText(r, show, graph).map((c) => markdownEscape(c) || ' ').join(' | ')} |`);
   } else {
     lines.push('No versions were selected.');
   }
@@ -113,7 +120,8 @@ export function resultObjects(rows: Row[]): object[] {
 }
 
 function resultObject(r: Row): object {
-  return { package: r.package, version: r.version, before: resultState(r.before), after: resultState(r.after), outcome: r.outcome, published: r.published, source: r.source };
+  const o = { package: r.package, version: r.version, before: resultState(r.before), after: resultState(r.after), outcome: r.outcome, published: r.published, source: r.source };
+  return r.requiredBy === undefined ? o : { ...o, requiredBy: r.requiredBy };
 }
 
 /** A state in the contract's key order, whatever order the object was built in. */

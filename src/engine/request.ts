@@ -63,6 +63,8 @@ export interface Request {
   maxVersions: number;
   failOnNoMatch: boolean;
   waitSeconds: number;
+  /** promote: also the versions of their dependencies a consumer of the view resolves from the feed (./graph). */
+  includeDependencies: boolean;
 }
 
 /** Validates the inputs; every problem found here fails the run before any request. */
@@ -105,6 +107,7 @@ export function parseRequest(inputs: Inputs, defaults: { downloadDirectory: stri
     maxVersions: count('maxVersions', inputs.maxVersions, 100),
     failOnNoMatch: flag('failOnNoMatch', inputs.failOnNoMatch, true),
     waitSeconds: count('waitSeconds', inputs.waitSeconds, 0),
+    includeDependencies: flag('includeDependencies', inputs.includeDependencies, false),
   };
 }
 

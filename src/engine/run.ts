@@ -4,9 +4,10 @@
  */
 import { type Protocol, protocols } from '../protocols';
 import { ActionContext, AnyChange, defFor, ReadingAction } from './actions';
-import { apply, forEachLimited, readDeprecation, stateKey } from './apply';
+import { apply, byLevel, forEachLimited, readDeprecation, requestsFor, stateKey } from './apply';
 import { badInput, describeFailure, Failure, failureOf } from './failures';
 import { explain, ExplainContext, trim } from './explain';
+import { completeGraph } from './graph';
 import { Msg, msg } from './messages';
 import { plan, Row } from './plan';
 import type { FeedLocation, FeedsPort, FeedView, Ports } from './ports';
@@ -70,6 +71,11 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
     const served = Object.values(protocols).filter((x) => x.apiVersions.onPremises).map((x) => x.displayName).join(', ');
     throw badInput(msg('ProtocolNotOnServer', protocol.displayName, served));
   }
+  if (req.includeDependencies && req.action !== 'promote') {
+    const ignored = msg('IncludeDependenciesIgnored', { input: 'includeDependencies' }, req.action);
+    p.warnings.push(ignored);
+    platform.warn(ignored);
+  }
   const needViews = !!(req.view || req.sourceView || req.exceptView);
   // With `project/feed` the reads that need only the feed start beside the feed's own look-up: the
   // feeds API takes a project's and a feed's name wherever it takes their ids. A bare name must be
@@ -114,6 +120,15 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   }
   let candidates = [...chosen.values()];
 
+  // Promote with dependencies: what a consumer of the view resolves for them goes in too, first.
+  let levels: Map<string, number> | undefined;
+  if (req.includeDependencies && req.action === 'promote') {
+    const graph = await completeGraph({ feeds, platform, at: feed.at, protocol }, candidates);
+    candidates = [...candidates, ...graph.added];
+    levels = graph.levels;
+    p.warnings.push(...graph.warnings);
+  }
+
   // npm keeps a version's deprecation message only on its own GET: read first where the plan
   // depends on it, else after the guards (for the report), so a refused run sends no reads for it.
   const withDeprecation = async (cs: Candidate[]): Promise<Candidate[]> => {
@@ -149,8 +164,9 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
     return;
   }
   if (!work.length) return;
-  platform.info(msg('Applying', work.length, work.length === 1 ? 1 : Math.ceil(work.length / 100)));
-  const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work);
+  const levelOf = levels && ((r: Row) => levels.get(stateKey(protocol, r.package, r.version)) ?? 0);
+  platform.info(msg('Applying', work.length, requestsFor(byLevel(work, levelOf))));
+  const done = await apply({ feeds, platform, at: feed.at, protocol, def, ctx: actx, listingPages: catalog.pages }, work, levelOf);
   // apply gives a row for each row of `work`, in its order.
   const after = new Map(work.map((r, i) => [r, done.rows[i]]));
   p.rows = p.rows.map((r) => after.get(r) ?? r);

@@ -67,9 +67,9 @@ export const isUpstream = (v: PackageVersionInfo): boolean => !!v.isCachedVersio
  */
 export function selectVersions(versions: PackageVersionInfo[], matcher: VersionMatcher, rule: VersionRule, f: Filters): { matched: PackageVersionInfo[]; selected: PackageVersionInfo[] } {
   const filtered = versions.filter((v) => passes(v, rule, f));
-  // `latest` is the first greatest in the feed's order, found the same way where a listing is
-  // trimmed (./select's matchedSet), so the two agree even where a comparison is not transitive.
-  const matched = matcher.kind === 'latest' ? firstGreatest(filtered, rule) : pick([...filtered].sort((a, b) => rule.compare(b.version, a.version)), matcher, rule);
+  // `latest` is found the same way where a listing is trimmed (matchedSet), so the two agree even
+  // where a comparison is not transitive.
+  const matched = matcher.kind === 'latest' ? latestOf(filtered, rule) : pick([...filtered].sort((a, b) => rule.compare(b.version, a.version)), matcher, rule);
   let selected = matched.slice(f.keepLatest);
   if (f.olderThanDays > 0) {
     const cutoff = f.now - f.olderThanDays * day;
@@ -95,6 +95,16 @@ function matchedSet(versions: PackageVersionInfo[], m: VersionMatcher, rule: Ver
   return pick(versions.filter((v) => passes(v, rule, f)), m, rule);
 }
 
+/**
+ * What the package manager installs when asked for no version: the highest stable version; the
+ * highest pre-release only where nothing else is left (after the filters: with `prerelease: only`
+ * that is every version, with `exclude` none is a pre-release).
+ */
+function latestOf(versions: PackageVersionInfo[], rule: VersionRule): PackageVersionInfo[] {
+  const stable = versions.filter((v) => !rule.isPrerelease(v.version));
+  return firstGreatest(stable.length ? stable : versions, rule);
+}
+
 /** The first of the greatest versions, in one pass (what a stable sort puts first, where the order is total). */
 function firstGreatest(versions: PackageVersionInfo[], rule: VersionRule): PackageVersionInfo[] {
   let best: PackageVersionInfo | undefined;
@@ -105,7 +115,7 @@ function firstGreatest(versions: PackageVersionInfo[], rule: VersionRule): Packa
 function pick(desc: PackageVersionInfo[], m: VersionMatcher, rule: VersionRule): PackageVersionInfo[] {
   switch (m.kind) {
     case 'latest':
-      return firstGreatest(desc, rule);
+      return latestOf(desc, rule);
     case 'all':
       return desc;
     case 'exact':
@@ -325,6 +335,10 @@ export interface Candidate {
   before: VersionState;
   published?: string;
   source: 'local' | 'upstream';
+  /** The package's and the version's ids in the feed, where the listing gave them (for the version's own GET). */
+  ids?: { packageId: string; versionId: string };
+  /** Added by includeDependencies: `"<package>@<version>"` of the first version that needed it. */
+  requiredBy?: string;
 }
 
 export interface SelectDeps {
@@ -339,8 +353,10 @@ export interface SelectDeps {
   doneWhenElsewhere: boolean;
 }
 
-function candidate(p: PackageInfo, v: PackageVersionInfo, protocol: Protocol, inRecycleBin: boolean): Candidate {
-  return { name: p.name, version: v.version, before: stateOf(v, protocol, inRecycleBin), published: v.publishDate, source: isUpstream(v) ? 'upstream' : 'local' };
+export function candidate(p: PackageInfo, v: PackageVersionInfo, protocol: Protocol, inRecycleBin: boolean): Candidate {
+  const c: Candidate = { name: p.name, version: v.version, before: stateOf(v, protocol, inRecycleBin), published: v.publishDate, source: isUpstream(v) ? 'upstream' : 'local' };
+  if (p.id && v.id) c.ids = { packageId: p.id, versionId: v.id };
+  return c;
 }
 
 /** Steps 1 to 5 of the contract's selection for one selector line; waits for an exact version while waitSeconds allows. */

@@ -7,6 +7,7 @@ import { semverRule as semver } from './semver';
 
 export type { VersionRule } from './types';
 export { VersionSelectorError } from './types';
+export { npmDependencyRange } from './semver';
 export const nugetRule = remembering(nuget);
 export const semverRule = remembering(semver);
 export const cargoRule = remembering(cargo);

@@ -79,3 +79,15 @@ export const semverRule: VersionRule = {
   isPrerelease,
   parseRange: parseSemverRange,
 };
+
+/**
+ * An npm dependency's range as npm installs it: node-semver without includePrerelease (npm's own
+ * default for a dependency, unlike the selectors). Null where the text is not a range: dist-tags,
+ * URLs, `file:` and aliases, and an empty alternative (`>=1 ||`), which the library reads as any version.
+ */
+export function npmDependencyRange(text: string): ((v: string) => boolean) | null {
+  const t = text.trim() || '*';
+  if (!semver.validRange(t) || (t.includes('||') && t.split('||').some((a) => !a.trim()))) return null;
+  const range = new semver.Range(t);
+  return (v) => range.test(v);
+}

@@ -15,11 +15,13 @@ const feed = 'Fabrikam/internal';
 
 const steps: Step[] = [
   { title: 'Stage 1: the build published Contoso.Core 2.0.0; promote it to @Prerelease', inputs: { action: 'promote', feed, packageType: 'nuget', packages: 'Contoso.Core', version: '2.0.0', view: 'Prerelease' } },
-  { title: 'Stage 2 (after approval): promote what reached @Prerelease to @Release', inputs: { action: 'promote', feed, packageType: 'nuget', packages: 'Contoso.Core', version: 'latest', sourceView: 'Prerelease', view: 'Release' } },
+  { title: 'Stage 2 (after approval): promote the latest of what reached @Prerelease to @Release (latest: the highest stable version there; a beta never goes on while a stable one is there)', inputs: { action: 'promote', feed, packageType: 'nuget', packages: 'Contoso.Core', version: 'latest', sourceView: 'Prerelease', view: 'Release' } },
+  { title: 'A complete graph in @Release: promote the application Fabrikam.Shop 1.0.0 with its dependencies (Newtonsoft.Json was saved from nuget.org; Contoso.Core 2.0.0 and Contoso.Web 1.0.0 are there already)', inputs: { action: 'promote', feed, packageType: 'nuget', packages: 'Fabrikam.Shop@1.0.0', view: 'Release', includeDependencies: 'true' } },
   { title: 'Unlist the superseded 1.1.0', inputs: { action: 'unlist', feed, packageType: 'nuget', packages: 'Contoso.Core@1.1.0' } },
   { title: 'Dry run: which old versions would a clean-up delete?', inputs: { action: 'delete', feed, packageType: 'nuget', packages: 'Contoso.*', version: '*', keepLatest: '2', dryRun: 'true' } },
   { title: 'Delete old versions, keeping the 2 latest of each package', inputs: { action: 'delete', feed, packageType: 'nuget', packages: 'Contoso.*', version: '*', keepLatest: '2' } },
   { title: 'Restore one version from the recycle bin', inputs: { action: 'restore', feed, packageType: 'nuget', packages: 'Contoso.Core@1.0.0' } },
+  { title: 'npm: latest of @fabrikam/widgets is what npm installs, the highest stable 1.1.0 (2.0.0-beta.1 is a pre-release)', inputs: { action: 'show', feed, packageType: 'npm', packages: '@fabrikam/widgets', version: 'latest' } },
   { title: 'npm: promote @fabrikam/widgets 1.1.0 to @Release', inputs: { action: 'promote', feed, packageType: 'npm', packages: '@fabrikam/widgets@1.1.0', view: 'Release' } },
   { title: 'npm: deprecate the old fabrikam-utils 0.2.x line', inputs: { action: 'deprecate', feed, packageType: 'npm', packages: 'fabrikam-utils', version: '0.2.x', deprecateMessage: 'Upgrade to fabrikam-utils 1.x' } },
   { title: 'PyPI: promote fabrikam-data (the feed spells it Fabrikam_Data; PEP 503 makes them one) 1.0.0 to @Prerelease', inputs: { action: 'promote', feed, packageType: 'pypi', packages: 'fabrikam-data@1.0.0', view: 'Prerelease' } },

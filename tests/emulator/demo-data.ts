@@ -4,6 +4,8 @@ import type { Fixture } from './types';
 
 const day = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * day).toISOString();
+/** The upstream source (nuget.org) that versions saved from it name. */
+const nugetOrg = 'a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 
 export const demoFixture: Fixture = {
   organization: 'fabrikam',
@@ -45,7 +47,19 @@ export const demoFixture: Fixture = {
           { version: '1.0.0', views: ['Prerelease', 'Release'], publishDate: ago(150) },
           { version: '1.1.0', views: ['Prerelease'], publishDate: ago(90) },
           { version: '1.2.0-beta.1', views: ['Prerelease'], publishDate: ago(20) },
-          { version: '2.0.0', publishDate: ago(2) },
+          { version: '2.0.0', publishDate: ago(2), dependencies: [{ packageName: 'Newtonsoft.Json', versionRange: '[13.0.1, )', group: 'net8.0' }] },
+        ] },
+        // An application and its graph: what it needs is in the feed, published or saved from nuget.org.
+        { protocol: 'nuget', name: 'Fabrikam.Shop', versions: [
+          { version: '1.0.0', publishDate: ago(1), dependencies: [
+            { packageName: 'Contoso.Core', versionRange: '[2.0.0, )', group: 'net8.0' },
+            { packageName: 'Newtonsoft.Json', versionRange: '[13.0.1, )', group: 'net8.0' },
+            { packageName: 'Contoso.Web', versionRange: '[1.0.0, )', group: 'net48' },
+          ] },
+        ] },
+        { protocol: 'nuget', name: 'Newtonsoft.Json', versions: [
+          { version: '13.0.1', publishDate: ago(700), upstreamSourceId: nugetOrg },
+          { version: '13.0.3', publishDate: ago(400), upstreamSourceId: nugetOrg },
         ] },
         { protocol: 'nuget', name: 'Contoso.Web', versions: [
           { version: '1.0.0', views: ['Release'], publishDate: ago(100) },

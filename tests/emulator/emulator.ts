@@ -7,7 +7,7 @@ import { bad, blobSig, Ctx, handlerFor, HttpError, Reply, Urls } from './handler
 import { Store, TokenState } from './store';
 import { entraToken, oidcToken } from './wif';
 import { demoFixture } from './demo-data';
-import type { FaultSpec, Fixture, GenerateOptions, HostKey, ProtocolKey, RequestRecord, Role, StartOptions, VersionSeed, VersionView, WifConnectionSeed } from './types';
+import type { DependencySeed, FaultSpec, Fixture, GenerateOptions, HostKey, ProtocolKey, RequestRecord, Role, StartOptions, VersionSeed, VersionView, WifConnectionSeed } from './types';
 import { wrapped } from './util';
 
 const ONPREM_BASE = ['tfs', 'DefaultCollection'];
@@ -296,6 +296,14 @@ export class Emulator {
 
   publish(feed: string, protocol: ProtocolKey, name: string, v: VersionSeed): void {
     this.store.addVersion(this.store.feedByRef(feed), protocol, name, v);
+  }
+
+  /** Replaces the `dependencies` a version's own GET serves. */
+  setDependencies(feed: string, protocol: ProtocolKey, name: string, version: string, dependencies: DependencySeed[]): void {
+    const pkg = this.store.getPackage(this.store.feedByRef(feed), protocol, name);
+    const v = pkg && this.store.getVersion(pkg, version);
+    if (!v) throw new Error(`emulator: no ${protocol} ${name} ${version} in feed '${feed}'`);
+    v.dependencies = dependencies.map((d) => ({ ...d }));
   }
 
   async stop(): Promise<void> {

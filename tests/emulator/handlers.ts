@@ -195,7 +195,8 @@ function packageVersionJson(ctx: Ctx, pkg: PackageState, v: VersionState, recycl
   const url = `${packageUrl(ctx, pkg)}/Versions/${v.id}`;
   const out: Record<string, unknown> = {
     ...minimalVersionJson(ctx, pkg, v, latestOf(ctx, pkg), false),
-    author: '', description: '', summary: '', tags: [], files: [], dependencies: [], otherVersions: [], sourceChain: [],
+    author: '', description: '', summary: '', tags: [], files: [], otherVersions: [], sourceChain: [],
+    dependencies: v.dependencies.map((d) => (d.group === undefined ? { packageName: d.packageName, versionRange: d.versionRange } : { packageName: d.packageName, versionRange: d.versionRange, group: d.group })),
     protocolMetadata: { schemaVersion: 1, data: {} }, url,
     _links: { self: { href: url }, feed: { href: feedBase(ctx, pkg.feed) }, package: { href: packageUrl(ctx, pkg) } },
   };

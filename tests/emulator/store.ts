@@ -1,6 +1,6 @@
 // The emulator's state: organization, projects, tokens, feeds, views, packages and versions,
 // indexed by feed + protocol + normalised name (and by id) so no request scans every package.
-import type { Fixture, GenerateOptions, ProtocolKey, Role, VersionSeed, VersionView, WifConnectionSeed } from './types';
+import type { DependencySeed, Fixture, GenerateOptions, ProtocolKey, Role, VersionSeed, VersionView, WifConnectionSeed } from './types';
 import { compareVersions, normalizeName, normalizeVersion, stableGuid, PROTOCOLS } from './util';
 
 export interface ProjectState { id: string; name: string }
@@ -24,6 +24,8 @@ export interface VersionState {
   permanentlyDeleted: boolean;
   /** The upstream source it was saved from; null: published to this feed. */
   upstreamSourceId: string | null;
+  /** `PackageVersion.dependencies`, as the version's own GET serves them. */
+  dependencies: DependencySeed[];
 }
 
 export interface PackageState {
@@ -224,6 +226,7 @@ export class Store {
       visibleAt: seed.visibleAfterMs ? now + seed.visibleAfterMs : 0,
       permanentlyDeleted: false,
       upstreamSourceId: seed.upstreamSourceId ?? null,
+      dependencies: (seed.dependencies ?? []).map((d) => ({ ...d })),
     };
     pkg.versions.set(normalized, ver);
     this.versionsById.set(ver.id, { pkg, ver });

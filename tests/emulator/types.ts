@@ -23,6 +23,20 @@ export interface VersionSeed {
   visibleAfterMs?: number;
   /** Saved from this upstream source (its id) rather than published to the feed: `isCachedVersion`. */
   upstreamSourceId?: string;
+  /** What the version's own GET serves as `dependencies`, in the protocol's own formats (see DependencySeed). */
+  dependencies?: DependencySeed[];
+}
+
+/**
+ * One `PackageDependency` as the feed records it. The formats the emulator's data uses: NuGet
+ * intervals such as `[5.2.2, )` with the target framework as `group` (or none); npm ranges with
+ * `group` `dependencies` or `devDependencies`; PyPI specifiers (`>=1.0,<2`); Maven versions and
+ * ranges with the scope as `group`; Cargo requirements with the kind (`normal`, `dev`, `build`).
+ */
+export interface DependencySeed {
+  packageName: string;
+  versionRange: string;
+  group?: string;
 }
 
 export interface PackageSeed {

@@ -68,7 +68,7 @@ describe('emulator feeds API', () => {
 
     it('returns every protocol, the latest version only unless includeAllVersions', async () => {
       const r = await list('');
-      assert.equal(r.json.count, 9);
+      assert.equal(r.json.count, 11);
       const core = r.json.value.find((p: any) => p.name === 'Contoso.Core');
       assert.equal(core.protocolType, 'NuGet');
       assert.equal(core.normalizedName, 'contoso.core');
@@ -95,7 +95,7 @@ describe('emulator feeds API', () => {
       assert.deepEqual(await names('protocolType=Maven'), ['com.fabrikam:fabrikam-core']);
       assert.deepEqual(await names('packageNameQuery=CONTOSO'), ['Contoso.Core', 'Contoso.Legacy', 'Contoso.Web']);
       assert.deepEqual(await names('protocolType=NuGet&normalizedPackageName=contoso.web'), ['Contoso.Web']);
-      assert.deepEqual(await names('protocolType=NuGet&includeDeleted=false'), ['Contoso.Core', 'Contoso.Web']);
+      assert.deepEqual(await names('protocolType=NuGet&includeDeleted=false'), ['Contoso.Core', 'Contoso.Web', 'Fabrikam.Shop', 'Newtonsoft.Json']);
       const unlisted = (await list('protocolType=NuGet&packageNameQuery=Web&includeAllVersions=true&isListed=false')).json.value[0].versions;
       assert.deepEqual(unlisted.map((v: any) => v.version), ['1.0.1']);
       const release = (await list('protocolType=NuGet&packageNameQuery=Core&includeAllVersions=true&isRelease=true')).json.value[0].versions;

@@ -232,7 +232,7 @@ describe('properties: selection', () => {
       for (const s of selected) assert.ok(matchedSet.has(s));
       if (text === 'latest') assert.ok(matched.length <= 1);
       // Nor do the filters and the selector leave out more: matched is every version that passes the
-      // filters and that the selector takes (`latest`: the greatest of them).
+      // filters and that the selector takes.
       const passing = vs.filter((v) => {
         const pre = rule.isPrerelease(v.version);
         if ((f.prerelease === 'exclude' && pre) || (f.prerelease === 'only' && !pre)) return false;
@@ -242,7 +242,9 @@ describe('properties: selection', () => {
       });
       const takes = (v: string) =>
         matcher.kind === 'all' || (matcher.kind === 'exact' && rule.compare(v, matcher.version) === 0) || (matcher.kind === 'range' && matcher.test(v)) || (matcher.kind === 'glob' && matcher.pattern.test(v));
-      const greatest = passing.reduce<PackageVersionInfo[]>((best, v) => (best.length && rule.compare(v.version, best[0].version) <= 0 ? best : [v]), []);
+      // `latest`: the greatest stable version, the greatest pre-release only where no stable one passes.
+      const stable = passing.filter((v) => !rule.isPrerelease(v.version));
+      const greatest = (stable.length ? stable : passing).reduce<PackageVersionInfo[]>((best, v) => (best.length && rule.compare(v.version, best[0].version) <= 0 ? best : [v]), []);
       assert.deepEqual(new Set(matched), new Set(matcher.kind === 'latest' ? greatest : passing.filter((v) => takes(v.version))), `${text} ${JSON.stringify(f)}`);
       // keepLatest: the N highest matched are never selected.
       const highest = [...matched].sort((a, b) => rule.compare(b.version, a.version)).slice(0, f.keepLatest);
