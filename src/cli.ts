@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { type Credential, sleepFor } from './azure/http';
 import type { ActionKey } from './protocols';
-import { Door, format, Msg, msg } from './engine/messages';
+import { Door, format, grantBuildIdentity, Msg, msg } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { actions, InputName, Inputs } from './engine/request';
 import { inline } from './engine/text';
@@ -116,7 +116,7 @@ interface Parsed {
 }
 
 /** The command's words for an input: its flag, or what stands for it. */
-export const cliDoor = (tokenSource = 'AZURE_DEVOPS_EXT_PAT'): Door => ({
+export const cliDoor = (tokenSource = 'AZURE_DEVOPS_EXT_PAT', kind: Credential['kind'] = 'pat'): Door => ({
   input(name, value) {
     if (name === 'packages') return 'selectors';
     if (name === 'action') return 'the action';
@@ -125,7 +125,8 @@ export const cliDoor = (tokenSource = 'AZURE_DEVOPS_EXT_PAT'): Door => ({
     return value === undefined || spec.value !== undefined ? `--${flag}` : `--${flag} ${value}`;
   },
   line: (name, line) => (name === 'packages' ? `selector ${line}` : `--package-files, pattern ${line}`),
-  advice: () => msg('AuthAdviceToken', tokenSource),
+  // A personal access token acts as the person who made it: a 403 is theirs to solve, not a build identity's.
+  advice: (a) => (a.advice === 'authentication' ? msg('AuthAdviceToken', tokenSource) : kind === 'pat' ? msg('GrantTokenOwner', tokenSource) : grantBuildIdentity(a)),
 });
 
 /** The command line: a fresh commander program for each parse (it keeps what it parsed). */
@@ -261,7 +262,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     io.err(usageLine(`the token in ${tokenSource} is empty`, action));
     return 2;
   }
-  const door = cliDoor(tokenSource);
+  const door = cliDoor(tokenSource, credential.kind);
   const say = (m: Msg) => format(m, door);
   // Every message passes the one place that makes text safe (format), which also removes the token.
   const platform: Platform = {

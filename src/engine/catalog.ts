@@ -28,7 +28,7 @@ export const texts = {
   Downloaded: "Downloaded %s %s to %s (%s bytes).",
   DownloadFailed: "Could not download %s %s: %s",
   AuthFailed: "Authentication failed at %s (status %s: %s). The token is missing, expired or not accepted. %s",
-  Forbidden: "Permission denied: %s is needed to %s in feed %s (server: %s). In the feed's settings, Permissions, give that role to the identity the pipeline runs as: '%s' where the job authorization scope is the project (project-scoped job authorization), or '%s' where it is the collection; by default they only have Feed and Upstream Reader.",
+  Forbidden: "Permission denied: %s is needed to %s in feed %s (server: %s). %s",
   HttpFailed: "%s %s answered %s: %s",
   RetriesExhausted: "%s %s kept failing after %s attempts: %s. The service may be throttling or unavailable; run again later.",
   HostNotFound: "The host %s could not be found (%s %s: %s); gave up at once, since a name that does not resolve does not come back by waiting. Check the URL and the proxy setting (the agent's proxy; on the command line HTTPS_PROXY and NO_PROXY).",
@@ -59,11 +59,14 @@ export const texts = {
   NotSent: "%s version(s) were not sent because of the failure above; they are unchanged.",
   UnsafeName: "The %s '%s' (from %s) cannot be a path segment: '.', '..' and empty names are path syntax. Nothing was sent for it.",
   UnsafeFile: "%s %s: the file name '%s' would be written outside %s; it was not downloaded.",
-  ForbiddenIdentity: "Permission denied: %s is needed to %s in feed %s, and the server says %s lacks it (%s). In the feed's settings, Permissions, give '%s' that role; by default build identities only have Feed and Upstream Reader.",
+  ForbiddenIdentity: "Permission denied: %s is needed to %s in feed %s, and the server says %s lacks it (%s). %s",
   WifExchangeFailed: "Workload identity federation through the service connection '%s' failed: %s",
-  ForbiddenId: "Permission denied: %s is needed to %s in feed %s, and the server names only the id of the identity that lacks it (%s; %s). In the feed's settings, Permissions, give that role to the pipeline's build identity: '%s' with project-scoped job authorization, or '%s' with collection-scoped job authorization; by default they only have Feed and Upstream Reader.",
+  ForbiddenId: "Permission denied: %s is needed to %s in feed %s, and the server names only the id of the identity that lacks it (%s; %s). %s",
   AuthAdvicePipeline: "In YAML pipelines the job's token is used automatically; with a 'connection', renew its personal access token (it needs Packaging read, write and manage).",
   AuthAdviceToken: "The token came from %s: check that it has not expired or been revoked, that it belongs to this organization, and that a personal access token has the scope Packaging (read, write and manage).",
+  GrantIdentity: "In the feed's settings, Permissions, give '%s' that role; by default build identities only have Feed and Upstream Reader.",
+  GrantBuildIdentities: "In the feed's settings, Permissions, give that role to the identity the pipeline runs as: '%s' with project-scoped job authorization, or '%s' with collection-scoped job authorization; by default they only have Feed and Upstream Reader.",
+  GrantTokenOwner: "The token from %s acts as the person who created it: a feed owner can give that person the role in the feed's settings, Permissions, or use the token of someone who has it (a personal access token also needs the scope Packaging: read, write and manage).",
   IncludeDependenciesIgnored: "%s applies to promote only; it was ignored for %s.",
   DependenciesUnread: "The dependencies of %s could not be read from the feed; none of them was followed. Promote what it needs yourself, or run again.",
   DependencyMissing: "Dependency %s (range '%s') of %s is not in the feed, neither published nor saved from an upstream source, so it was not promoted. Publish it to the feed, or install it once through the feed's @Local view so that the feed saves it from its upstream source, then run again.",
@@ -98,7 +101,7 @@ export interface Arity {
   Downloaded: 4;
   DownloadFailed: 3;
   AuthFailed: 4;
-  Forbidden: 6;
+  Forbidden: 5;
   HttpFailed: 4;
   RetriesExhausted: 4;
   HostNotFound: 4;
@@ -131,9 +134,12 @@ export interface Arity {
   UnsafeFile: 4;
   ForbiddenIdentity: 6;
   WifExchangeFailed: 2;
-  ForbiddenId: 7;
+  ForbiddenId: 6;
   AuthAdvicePipeline: 0;
   AuthAdviceToken: 1;
+  GrantIdentity: 1;
+  GrantBuildIdentities: 2;
+  GrantTokenOwner: 1;
   IncludeDependenciesIgnored: 2;
   DependenciesUnread: 1;
   DependencyMissing: 3;

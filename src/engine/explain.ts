@@ -23,13 +23,17 @@ export function explain(f: Failure, c: ExplainContext): Msg {
       return msg('AuthFailed', hostOf(f.url), f.status, f.detail || 'no detail', { advice: 'authentication' });
     case 'forbidden': {
       const role = roleNames[c.role];
-      if (f.identity && !isId(f.identity)) return msg('ForbiddenIdentity', role, c.action, c.feed, f.identity, f.detail, f.identity);
       // The build identities by name, with the real project and organization: a bare id tells no one whom to grant.
       const org = c.organization ?? '{Organization}';
-      const projectService = `${c.project ?? '{Project}'} Build Service (${org})`;
-      const collectionService = `Project Collection Build Service (${org})`;
-      if (f.identity) return msg('ForbiddenId', role, c.action, c.feed, f.identity, f.detail, projectService, collectionService);
-      return msg('Forbidden', role, c.action, c.feed, f.detail || 'no detail', projectService, collectionService);
+      const grant = {
+        advice: 'permission' as const,
+        identity: f.identity && !isId(f.identity) ? f.identity : undefined,
+        projectService: `${c.project ?? '{Project}'} Build Service (${org})`,
+        collectionService: `Project Collection Build Service (${org})`,
+      };
+      if (grant.identity) return msg('ForbiddenIdentity', role, c.action, c.feed, grant.identity, f.detail, grant);
+      if (f.identity) return msg('ForbiddenId', role, c.action, c.feed, f.identity, f.detail, grant);
+      return msg('Forbidden', role, c.action, c.feed, f.detail || 'no detail', grant);
     }
     case 'notFound':
     case 'conflict':

@@ -24,10 +24,20 @@ export interface LineArg {
   input: 'packages' | 'packageFiles';
   line: number;
 }
-/** Advice that depends on the door: what to do about a token the server refused. */
-export interface AdviceArg {
-  advice: 'authentication';
-}
+/**
+ * Advice that depends on the door: what to do about a token the server refused, and whom to give
+ * a role the server found missing (a pipeline's build identity, or a personal access token's owner).
+ */
+export type AdviceArg =
+  | { advice: 'authentication' }
+  | {
+      advice: 'permission';
+      /** The identity as the server named it, where it gave a name and not only an id. */
+      identity?: string;
+      /** The build identities by name: `{Project} Build Service ({Organization})` and the collection's. */
+      projectService: string;
+      collectionService: string;
+    };
 export type Arg = string | number | InputArg | LineArg | AdviceArg;
 type Args<N extends number, T extends Arg[] = []> = T['length'] extends N ? T : Args<N, [...T, Arg]>;
 
@@ -45,21 +55,25 @@ export interface Door {
   /** A line of a multi-line input. */
   line(name: LineArg['input'], line: number): string;
   /** The advice for a kind of failure. */
-  advice(kind: AdviceArg['advice']): Msg;
+  advice(a: AdviceArg): Msg;
 }
+
+/** Whom to give a missing role when the token is a pipeline's: the identity the server named, else both build identities. */
+export const grantBuildIdentity = (a: Extract<AdviceArg, { advice: 'permission' }>): Msg =>
+  a.identity ? msg('GrantIdentity', a.identity) : msg('GrantBuildIdentities', a.projectService, a.collectionService);
 
 /** The pipeline task's words: its inputs as task.json names them. */
 export const taskDoor: Door = {
   input: (name, value) => (value === undefined ? name : `${name}: ${value}`),
   line: (name, line) => `${name}, line ${line}`,
-  advice: () => msg('AuthAdvicePipeline'),
+  advice: (a) => (a.advice === 'permission' ? grantBuildIdentity(a) : msg('AuthAdvicePipeline')),
 };
 
 /** The arguments in words, each made safe for a line of output; what a door words is its own text. */
 export function words(m: Msg, door: Door = taskDoor): string[] {
   return m.args.map((a) => {
     if (typeof a !== 'object') return inline(String(a));
-    if ('advice' in a) return format(door.advice(a.advice), door);
+    if ('advice' in a) return format(door.advice(a), door);
     if ('line' in a) return door.line(a.input, a.line);
     return door.input(a.input, a.value === undefined ? undefined : inline(a.value));
   });

@@ -167,14 +167,20 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     assert.match(found.stdout, /0 version\(s\)/, 'a run that reached the feed still prints its table');
   });
 
-  it('403 where the server names the identity only by its id: both build identities by name, and the id', async () => {
+  it('403 where the server names the identity only by its id: a personal access token is its owner\'s to solve, a pipeline token names both build identities; the id is kept', async () => {
     const id = '1e0a9a51-3c7d-4a8e-9f00-5b6c7d8ea002';
     h.emu.addToken('reader-by-id', 'reader', id);
-    const r = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0', '--view', 'Release'], { AZURE_DEVOPS_EXT_PAT: 'reader-by-id' });
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /Feed Publisher \(Contributor\)/);
-    assert.match(r.stderr, /'Fabrikam Build Service \(fabrikam\)' with project-scoped job authorization, or 'Project Collection Build Service \(fabrikam\)' with collection-scoped/);
-    assert.ok(r.stderr.includes(id), 'keeps the id the server gave');
+    const args = ['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0', '--view', 'Release'];
+    const personal = await cli(args, { AZURE_DEVOPS_EXT_PAT: 'reader-by-id' });
+    assert.equal(personal.code, 1, personal.stderr);
+    assert.match(personal.stderr, /Feed Publisher \(Contributor\)/);
+    assert.match(personal.stderr, /The token from AZURE_DEVOPS_EXT_PAT acts as the person who created it: .*Permissions.*Packaging: read, write and manage/);
+    assert.doesNotMatch(personal.stderr, /Build Service|job authorization/, 'a person\'s token is not a build identity');
+    assert.ok(personal.stderr.includes(id), 'keeps the id the server gave');
+    const pipeline = await cli(args, { SYSTEM_ACCESSTOKEN: 'reader-by-id' });
+    assert.equal(pipeline.code, 1, pipeline.stderr);
+    assert.match(pipeline.stderr, /'Fabrikam Build Service \(fabrikam\)' with project-scoped job authorization, or 'Project Collection Build Service \(fabrikam\)' with collection-scoped/);
+    assert.ok(pipeline.stderr.includes(id), 'keeps the id the server gave');
     assert.ok(!h.emu.versions('internal', 'nuget', 'Contoso.Core').find((x) => x.version === '1.0.0')!.views.includes('Release'));
   });
 

@@ -66,6 +66,20 @@ describe('messages: each front door words inputs and advice in its own language'
     assert.match(refused, /The token came from --token-stdin: .*Packaging \(read, write and manage\)/);
     assert.doesNotMatch(refused, /YAML|connection/);
   });
+
+  it('403: the task names the build identities; the command line with a personal access token names the token\'s owner', () => {
+    const grant = { advice: 'permission' as const, projectService: 'Fabrikam Build Service (contoso)', collectionService: 'Project Collection Build Service (contoso)' };
+    const byId = msg('ForbiddenId', 'Feed Owner', 'delete', 'F/f', 'id-1', 'd', grant);
+    const named = msg('ForbiddenIdentity', 'Feed Owner', 'delete', 'F/f', 'Ann', 'd', { ...grant, identity: 'Ann' });
+    assert.match(format(byId), /'Fabrikam Build Service \(contoso\)' with project-scoped .*'Project Collection Build Service \(contoso\)' with collection-scoped/);
+    assert.match(format(named), /give 'Ann' that role/);
+    for (const m of [byId, named]) {
+      const pat = format(m, cliDoor('--token-stdin', 'pat'));
+      assert.match(pat, /The token from --token-stdin acts as the person who created it/);
+      assert.doesNotMatch(pat, /Build Service|job authorization|build identities/);
+      assert.equal(format(m, cliDoor('SYSTEM_ACCESSTOKEN', 'bearer')), format(m), 'a pipeline\'s token on the command line is a build identity');
+    }
+  });
 });
 
 describe('documents: the README for users, and one description of a bare feed name', () => {
