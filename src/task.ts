@@ -15,7 +15,7 @@ import { AzureHttp, Credential, defaultRetry, secretForms, sleepFor } from './az
 import { DEFAULT_AUTHORITY_HOST, WifError, WifSettings, workloadIdentityToken } from './azure/wif';
 import { readPackageFilesWith } from './adapters';
 import { FailureError } from './engine/failures';
-import { msg, Msg, taskDoor, words } from './engine/messages';
+import { Door, msg, Msg, taskDoor, words } from './engine/messages';
 import type { Platform } from './engine/ports';
 import { inputNames, Inputs } from './engine/request';
 import { inline } from './engine/text';
@@ -26,7 +26,14 @@ import { runInputs, Settings, stopped } from './wiring';
  * A message in words: task.json's text through task-lib's `loc`, each argument in the task's words
  * and made safe for a line first (the keys and their number of arguments are checked by the compiler, ./engine/catalog).
  */
-const say = (m: Msg): string => tl.loc(m.key, ...words(m, taskDoor));
+const say = (m: Msg): string => tl.loc(m.key, ...words(m, door));
+
+/**
+ * The task's words; with a `connection`, whose personal access token acts as the person who made
+ * it, a 403's advice names that person rather than the pipeline's build identities.
+ */
+let door: Door = taskDoor;
+const connectionDoor: Door = { ...taskDoor, advice: (a) => (a.advice === 'permission' ? msg('GrantTokenOwner', 'the service connection') : taskDoor.advice(a)) };
 
 const platform: Platform = {
   info: (m) => console.log(say(m)),
@@ -165,6 +172,7 @@ async function main(): Promise<void> {
     title = say(msg('SummaryTitle', inputs.action ?? '', inputs.packageType ?? '', inputs.feed ?? '', ''));
     const timeoutMs = (numberVariable('PackageLifecycle.TimeoutSeconds') ?? 60) * 1000;
     const t = await target(timeoutMs);
+    if (t.credential.kind === 'pat') door = connectionDoor;
     const workingDirectory = tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
     const ran = await runInputs(inputs, {
       collectionUrl: t.collectionUrl,

@@ -99,6 +99,23 @@ describe('e2e task: the built task as the agent starts it', function () {
     assert.equal(h.emu.log.length, 0);
   });
 
+  it('403 where the server names only an id: both build identities with the real project and organization, the scopes and the id; with a connection, the token\'s owner', async () => {
+    const id = '1e0a9a51-3c7d-4a8e-9f00-5b6c7d8ea002';
+    h.emu.addToken('reader-by-id', 'reader', id);
+    const inputs = { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' };
+    const job = await runTask(h.emu, inputs, { token: 'reader-by-id' });
+    assert.equal(job.result?.status, 'Failed', job.stdout);
+    assert.match(job.result!.message, /Feed Publisher \(Contributor\) is needed to promote/);
+    assert.match(job.result!.message, /'Fabrikam Build Service \(fabrikam\)' with project-scoped job authorization, or 'Project Collection Build Service \(fabrikam\)' with collection-scoped job authorization/);
+    assert.ok(job.result!.message.includes(id), 'keeps the id the server gave');
+    const connection = await runTask(h.emu, inputs, { connectionToken: 'reader-by-id' });
+    assert.equal(connection.result?.status, 'Failed', connection.stdout);
+    assert.match(connection.result!.message, /The token from the service connection acts as the person who created it/);
+    assert.doesNotMatch(connection.result!.message, /Build Service|job authorization/);
+    assert.ok(connection.result!.message.includes(id), 'keeps the id the server gave');
+    assert.equal(changing(h.emu.log).filter((x) => x.status < 300).length, 0);
+  });
+
   it('task.json names the built file its handlers start', () => {
     const task = JSON.parse(fs.readFileSync(path.join(repoRoot, 'task.json'), 'utf8')) as { execution: Record<string, { target: string }> };
     for (const handler of ['Node20_1', 'Node24']) assert.ok(fs.existsSync(path.join(repoRoot, task.execution[handler].target)), handler);
