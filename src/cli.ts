@@ -293,11 +293,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     return 2;
   }
   const out = present(ran.outcome, '', path.join(cwd, 'result.json'), say);
+  // A request refused before anything was sent (an input the engine could not take, such as a bad
+  // version selector) is a usage error: the same one line, nothing on standard output.
+  if (ran.stage === 'run' && ran.outcome.noTable && ran.outcome.requests === 0 && out.errors.length) {
+    io.err(usageLine(out.errors[0], action));
+    for (const e of out.errors.slice(1)) io.err(`error: ${e}\n`);
+    return 2;
+  }
   if (p.json) io.out(`${out.json}\n`);
   else if (out.table !== undefined) io.out(`${out.table}\n\n${out.counts}\n`);
   for (const e of out.errors) io.err(`error: ${e}\n`);
-  // A request refused before anything was sent (an input the engine could not take) is a usage error.
-  if (ran.stage === 'run' && ran.outcome.noTable && ran.outcome.requests === 0) return 2;
   return out.status === 'Failed' ? 1 : 0;
 }
 

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { useEmulator } from '../helpers/e2e';
+import { changing, useEmulator } from '../helpers/e2e';
 import { nugetFixture } from '../helpers/fixtures';
 import { runFolder } from '../helpers/in-process';
 import { cliBin as bin, CliRun, pkg, runCli } from '../helpers/cli';
@@ -194,6 +194,16 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     const help = await cli(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /package-lifecycle <action> --feed <feed>/);
+  });
+
+  it('a version selector the protocol cannot read is a usage error: one line with the pointer to the action\'s help, exit 2, nothing on standard output', async () => {
+    for (const extra of [[], ['--json']]) {
+      const r = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core', '--version', '[1.0', '--view', 'Release', ...extra], pat());
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^package-lifecycle: selector 1 \('Contoso\.Core'\): the version selector '\[1\.0' is not valid: .*\. See 'package-lifecycle promote --help'\.\n$/);
+    }
+    assert.equal(changing(h.emu.log).length, 0);
   });
 
   it('reads selectors from a file and from standard input; AZURE_DEVOPS_ORG_URL names the organization', async () => {
