@@ -64,7 +64,7 @@ export const texts = {
   ForbiddenId: "Permission denied: %s is needed to %s in feed %s, and the server names only the id of the identity that lacks it (%s; %s). %s",
   AuthAdvicePipeline: "In YAML pipelines the job's token is used automatically; with a 'connection', renew its personal access token (it needs Packaging read, write and manage).",
   AuthAdviceToken: "The token came from %s: check that it has not expired or been revoked, that it belongs to this organization, and that a personal access token has the scope Packaging (read, write and manage).",
-  GrantIdentity: "In the feed's settings, Permissions, give '%s' that role; by default build identities only have Feed and Upstream Reader.",
+  GrantIdentity: "In the feed's settings, Permissions, give '%s' that role. A pipeline runs as '%s' with project-scoped job authorization, or as '%s' with collection-scoped job authorization; by default they only have Feed and Upstream Reader.",
   GrantBuildIdentities: "In the feed's settings, Permissions, give that role to the identity the pipeline runs as: '%s' with project-scoped job authorization, or '%s' with collection-scoped job authorization; by default they only have Feed and Upstream Reader.",
   GrantTokenOwner: "The token from %s acts as the person who created it: a feed owner can give that person the role in the feed's settings, Permissions, or use the token of someone who has it (a personal access token also needs the scope Packaging: read, write and manage).",
   IncludeDependenciesIgnored: "%s applies to promote only; it was ignored for %s.",
@@ -137,7 +137,7 @@ export interface Arity {
   ForbiddenId: 6;
   AuthAdvicePipeline: 0;
   AuthAdviceToken: 1;
-  GrantIdentity: 1;
+  GrantIdentity: 3;
   GrantBuildIdentities: 2;
   GrantTokenOwner: 1;
   IncludeDependenciesIgnored: 2;

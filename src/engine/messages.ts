@@ -58,9 +58,9 @@ export interface Door {
   advice(a: AdviceArg): Msg;
 }
 
-/** Whom to give a missing role when the token is a pipeline's: the identity the server named, else both build identities. */
+/** Whom to give a missing role when the token is a pipeline's: the identity the server named, and both build identities by name. */
 export const grantBuildIdentity = (a: Extract<AdviceArg, { advice: 'permission' }>): Msg =>
-  a.identity ? msg('GrantIdentity', a.identity) : msg('GrantBuildIdentities', a.projectService, a.collectionService);
+  a.identity ? msg('GrantIdentity', a.identity, a.projectService, a.collectionService) : msg('GrantBuildIdentities', a.projectService, a.collectionService);
 
 /** The pipeline task's words: its inputs as task.json names them. */
 export const taskDoor: Door = {

@@ -99,10 +99,14 @@ describe('e2e task: the built task as the agent starts it', function () {
     assert.equal(h.emu.log.length, 0);
   });
 
-  it('403 where the server names only an id: both build identities with the real project and organization, the scopes and the id; with a connection, the token\'s owner', async () => {
+  it('403: both build identities with the real project and organization, the scopes and the id; with a connection, the token\'s owner', async () => {
+    const inputs = { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' };
+    // Where the server names the identity, that name and still both build identities with the scope each goes with.
+    const named = await runTask(h.emu, inputs, { token: h.emu.tokens.reader });
+    assert.equal(named.result?.status, 'Failed', named.stdout);
+    assert.match(named.result!.message, /give 'Project Collection Build Service \(fabrikam\)' that role\. A pipeline runs as 'Fabrikam Build Service \(fabrikam\)' with project-scoped job authorization, or as 'Project Collection Build Service \(fabrikam\)' with collection-scoped/);
     const id = '1e0a9a51-3c7d-4a8e-9f00-5b6c7d8ea002';
     h.emu.addToken('reader-by-id', 'reader', id);
-    const inputs = { action: 'promote', feed, packages: 'Contoso.Core@1.0.0', view: 'Release' };
     const job = await runTask(h.emu, inputs, { token: 'reader-by-id' });
     assert.equal(job.result?.status, 'Failed', job.stdout);
     assert.match(job.result!.message, /Feed Publisher \(Contributor\) is needed to promote/);

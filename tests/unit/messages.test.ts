@@ -72,7 +72,7 @@ describe('messages: each front door words inputs and advice in its own language'
     const byId = msg('ForbiddenId', 'Feed Owner', 'delete', 'F/f', 'id-1', 'd', grant);
     const named = msg('ForbiddenIdentity', 'Feed Owner', 'delete', 'F/f', 'Ann', 'd', { ...grant, identity: 'Ann' });
     assert.match(format(byId), /'Fabrikam Build Service \(contoso\)' with project-scoped .*'Project Collection Build Service \(contoso\)' with collection-scoped/);
-    assert.match(format(named), /give 'Ann' that role/);
+    assert.match(format(named), /give 'Ann' that role\. A pipeline runs as 'Fabrikam Build Service \(contoso\)' with project-scoped .*'Project Collection Build Service \(contoso\)' with collection-scoped/);
     for (const m of [byId, named]) {
       const pat = format(m, cliDoor('--token-stdin', 'pat'));
       assert.match(pat, /The token from --token-stdin acts as the person who created it/);
