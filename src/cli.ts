@@ -167,11 +167,19 @@ function program(io: { out: (s: string) => void }, done: (action: ActionKey, sel
 
 /** Commander's words for a usage error, on one line: `unknown option '--veiw' (did you mean --view?)`. */
 function oneLine(text: string): string {
-  return text.replace(/^error:\s*/i, '').replace(/^unknown command/, 'unknown action').replace(/\s*\n\s*\(Did you mean (.*)\)\s*/i, ' (did you mean $1)').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/^error:\s*/i, '')
+    .replace(/^unknown command/, 'unknown action')
+    .replace(/^option '(--[\w-]+) <([^>]+)>' argument missing/, '$1 needs a value (<$2>)')
+    .replace(/\s*\n\s*\(Did you mean (.*)\)\s*/i, ' (did you mean $1)')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function parse(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s: string) => void } = { out: () => undefined }): Parsed | 'help' | 'version' {
   if (argv.length === 1 && argv[0] === '--version') return 'version';
+  // `help` and `help <action>`, as many commands take them, are the same as `--help`.
+  if (argv[0] === 'help' && argv.length <= 2) argv = [...argv.slice(1), '--help'];
   if (!argv.length) throw new UsageError(`no action given: ${bin} <action> --feed <feed> [selectors...] [options]`);
   let result: Parsed | undefined;
   const root = program(io, (action, selectors, values) => {

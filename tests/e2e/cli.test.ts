@@ -99,6 +99,9 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     const value = await cli(['unlist', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0', '--keep-latest', '-1'], pat());
     assert.equal(value.code, 2);
     assert.equal(value.stderr, "package-lifecycle: '--keep-latest' has the value '-1'; it must be a whole number, 0 or more. See 'package-lifecycle unlist --help'.\n");
+    const missing = await cli(['show', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core', '--version'], pat());
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, "package-lifecycle: --version needs a value (<selector>). See 'package-lifecycle show --help'.\n");
     assert.equal(h.emu.log.length, 0);
   });
 
@@ -111,6 +114,11 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     const help = await cli(['--help']);
     assert.equal(help.code, 0);
     for (const a of ['promote', 'unlist', 'relist', 'deprecate', 'undeprecate', 'delete', 'restore', 'permanent-delete', 'download', 'show']) assert.match(help.stdout, new RegExp(`^  ${a}\\b`, 'm'), a);
+    // `help` and `help <action>` as other commands take them.
+    assert.equal((await cli(['help'])).stdout, help.stdout);
+    const promote = await cli(['help', 'promote']);
+    assert.equal(promote.code, 0);
+    assert.equal(promote.stdout, (await cli(['promote', '--help'])).stdout);
   });
 
   it('each action has its own help: its flags and an example', async () => {
