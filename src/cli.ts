@@ -224,6 +224,16 @@ function readStdin(): string {
   }
 }
 
+/** The selectors file of --packages-file; one that cannot be read is a usage error. */
+function readSelectors(file: string, action: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`--packages-file '${file}' cannot be read (${code === 'ENOENT' ? 'no such file' : code ?? String(e)})`, action);
+  }
+}
+
 /** A usage error: one line in the command line's words, and where to read more. */
 function usageLine(message: string, action: string | undefined): string {
   const help = action ? `${bin} ${action} --help` : `${bin} --help`;
@@ -241,7 +251,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     }
     p = r;
     if (p.packagesFile) {
-      const text = p.packagesFile === '-' ? readStdin() : fs.readFileSync(p.packagesFile, 'utf8');
+      const text = p.packagesFile === '-' ? readStdin() : readSelectors(p.packagesFile, kebab(p.inputs.action ?? ''));
       p.inputs.packages = [p.inputs.packages, text].filter(Boolean).join('\n');
     }
     if (!p.org) throw new UsageError('no organization: give --org <url>, or set AZURE_DEVOPS_ORG_URL', kebab(p.inputs.action ?? ''));
@@ -252,7 +262,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, io: { out: (s
     }
   } catch (e) {
     if (e instanceof UsageError) io.err(usageLine(e.message, e.action));
-    else if (e instanceof Error && 'code' in e) io.err(usageLine(`--packages-file: ${e.message}`, undefined));
     else throw e;
     return 2;
   }

@@ -72,6 +72,7 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
       ['promote', '--org', org(), '--feed', 'f', '--bogus'],
       ['promote', '--org', org(), '--feed'],
       ['show', '--org', org(), '--feed', 'f', 'X', '--token', 'abc'],
+      ['show', '--org', org(), '--feed', 'f', '--packages-file', 'no-such-selectors.txt'],
     ]) {
       const r = await cli(args, pat());
       assert.equal(r.code, 2, `${args.join(' ')}\n${r.stderr}`);
@@ -84,6 +85,8 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     assert.equal((await cli(['show', '--org', org(), '--feed', 'f', 'X'])).code, 2);
     assert.match((await cli(['show', '--org', org(), '--feed', 'f', 'X'])).stderr, /AZURE_DEVOPS_EXT_PAT/);
     assert.equal((await cli(['show', '--feed', 'f', 'X'], pat())).code, 2);
+    const unreadable = await cli(['show', '--org', org(), '--feed', 'f', '--packages-file', 'no-such-selectors.txt'], pat());
+    assert.equal(unreadable.stderr, "package-lifecycle: --packages-file 'no-such-selectors.txt' cannot be read (no such file). See 'package-lifecycle show --help'.\n");
     const bad = await cli(['promote', '--org', org(), '--feed', 'Fabrikam/internal', 'Contoso.Core@1.0.0'], pat());
     assert.equal(bad.code, 2, 'promote without a view');
     assert.equal(h.emu.log.length, 0);
