@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { ActionContext, actionDefs, AnyChange, VersionState } from '../../../src/engine/actions';
-import { apply, ApplyDeps, batchLimit, inFlight } from '../../../src/engine/apply';
+import { apply, ApplyDeps, batchLimit, forEachLimited, inFlight } from '../../../src/engine/apply';
 import { Failure, FailureError } from '../../../src/engine/failures';
 import type { Msg } from '../../../src/engine/messages';
 import type { Row } from '../../../src/engine/plan';
@@ -51,7 +51,11 @@ class Feed implements FeedsPort {
   /** While set, each change request waits for it. */
   gate: Promise<void> | undefined;
   readFails: Failure | undefined;
-  private readonly versions = new Map<string, PackageVersionInfo & { name: string }>();
+  /** The live listing shows deleted versions too, flagged, as a server given includeDeleted does. */
+  listsDeleted = false;
+  private readonly versions = new Map<string, PackageVersionInfo & { name: string; deprecateMessage?: string }>();
+  /** Debug lines written. */
+  readonly debug: string[] = [];
 
   constructor(
     private readonly protocol: Protocol,
@@ -71,13 +75,14 @@ class Feed implements FeedsPort {
     if (!v) return;
     const data = ('data' in c ? c.data : 'body' in c ? c.body : undefined) as Record<string, unknown> | undefined;
     if ('operation' in c ? c.operation === 'promote' : c.kind === 'update' && data && 'views' in data) v.views = [...(v.views ?? []), { id: 'r', name: 'Release' }];
+    else if (data && ('message' in data || 'deprecateMessage' in data)) v.deprecateMessage = (data.message ?? data.deprecateMessage) as string;
     else if (data && 'listed' in data) v.isListed = data.listed as boolean;
     else if ('operation' in c ? c.operation === 'delete' : c.kind === 'delete') v.isDeleted = true;
     else if ('operation' in c ? c.operation === 'restoreToFeed' : c.kind === 'restore') v.isDeleted = false;
     else if ('operation' in c ? c.operation === 'permanentDelete' : c.kind === 'purge') this.versions.delete(this.key(r));
   }
 
-  state(r: VersionRef): PackageVersionInfo | undefined {
+  state(r: VersionRef): (PackageVersionInfo & { deprecateMessage?: string }) | undefined {
     return this.versions.get(this.key(r));
   }
 
@@ -108,16 +113,21 @@ class Feed implements FeedsPort {
   private packages(recycleBin: boolean, nameQuery?: string): PackageInfo[] {
     const byName = new Map<string, PackageInfo>();
     for (const v of this.versions.values()) {
-      if (recycleBin !== !!v.isDeleted) continue;
+      // The live listing leaves deleted versions out (includeDeleted is false by default), unless
+      // `listsDeleted`; the recycle bin lists only those.
+      if (recycleBin ? !v.isDeleted : v.isDeleted && !this.listsDeleted) continue;
       if (nameQuery && !v.name.toLowerCase().includes(nameQuery.toLowerCase())) continue;
       const k = this.protocol.normalizeName(v.name);
       let p = byName.get(k);
       if (!p) byName.set(k, (p = { id: k, name: v.name, versions: [] }));
-      const { name: _name, ...version } = v;
+      const { name: _name, deprecateMessage: _message, ...version } = v;
       p.versions.push(JSON.parse(JSON.stringify(version)));
     }
     return [...byName.values()];
   }
+
+  /** Packages a page of the listing holds. */
+  pageSize = Infinity;
 
   async *packagePages(_at: FeedLocation, _p: Protocol, query: { recycleBin: boolean; nameQuery?: string }): AsyncIterable<PackageInfo[]> {
     this.reads++;
@@ -128,7 +138,13 @@ class Feed implements FeedsPort {
       yield this.stale ?? [];
       return;
     }
-    yield this.packages(query.recycleBin, query.nameQuery);
+    const all = this.packages(query.recycleBin, query.nameQuery);
+    for (let i = 0; i < all.length; i += this.pageSize) {
+      // Each page after the first is one more request.
+      if (i > 0) this.reads++;
+      yield all.slice(i, i + this.pageSize);
+    }
+    if (all.length === 0) yield [];
   }
 
   /** What a stale read shows: the listing as it was before anything was sent. */
@@ -137,7 +153,13 @@ class Feed implements FeedsPort {
     this.stale = this.packages(false);
   }
 
+  /** Version GETs asked. */
+  gets = 0;
+  /** Versions whose own GET answers 404 although the listing shows them. */
+  readonly missingOnGet = new Set<string>();
   async getVersion<T>(_at: FeedLocation, _p: Protocol, ref: VersionRef): Promise<T | undefined> {
+    this.gets++;
+    if (this.missingOnGet.has(ref.version)) return undefined;
     return this.state(ref) as T | undefined;
   }
 
@@ -170,7 +192,7 @@ function deps(feed: Feed, ctx: ActionContext = promoteCtx, protocol: Protocol = 
   const sleep = sinon.spy(async (_ms: number) => undefined);
   return {
     feeds: feed,
-    platform: { sleep, debug: () => undefined },
+    platform: { sleep, debug: (line) => feed.debug.push(line) },
     at: { feedId: 'feed', projectId: null },
     protocol,
     def: actionDefs[ctx.action] as AnyChange,
@@ -338,12 +360,14 @@ describe('apply: what is sent, and what the rows then say', () => {
     const refs = refsOf(2);
     const feed = new Feed(nuget, refs.slice(0, 1));
     feed.answers = [failures.notFound()];
-    const out = await apply(deps(feed), rowsOf(refs));
+    const d = deps(feed);
+    const out = await apply(d, rowsOf(refs));
     assert.deepEqual(feed.sent.map((s) => s.refs.map((r) => r.version)), [['1.0.0', '1.0.1'], ['1.0.0']]);
     assert.deepEqual(out.rows.map((r) => r.outcome), ['changed', 'failed']);
     assert.equal(out.rows[1].after, null, 'found nowhere');
     assert.deepEqual(out.failures, []);
     assert.deepEqual(keys(out.notes), ['VersionFailed(Contoso.Core, 1.0.1)']);
+    assert.deepEqual(d.sleep.args, [], 'only what was accepted is waited for');
   });
 
   it('waits for a listing that has not caught up, with growing pauses, before it says a change arrived', async () => {
@@ -418,5 +442,151 @@ describe('apply: what is sent, and what the rows then say', () => {
     assert.deepEqual(feed.sent.map((s) => (s.change as BatchChange).recycleBin), [false]);
     assert.deepEqual(outcomes(out.rows), { changed: 12 });
     assert.ok(out.rows.every((r) => r.after?.deleted === true));
+  });
+
+  it('a 404 for versions the read-back finds nowhere stands as the failure', async () => {
+    const refs = refsOf(2);
+    const feed = new Feed(nuget, []);
+    feed.answers = [failures.notFound()];
+    const out = await apply(deps(feed), rowsOf(refs));
+    assert.equal(feed.sent.length, 1);
+    assert.deepEqual(out.failures.map((f) => f.kind), ['notFound']);
+    assert.deepEqual(out.rows.map((r) => [r.outcome, r.after]), [['failed', null], ['failed', null]]);
+  });
+
+  it('says in the debug log why it reads back, and what it sends again', async () => {
+    const refs = refsOf(3);
+    const feed = new Feed(nuget, refs, (r) => (r.version === '1.0.1' ? { views: [{ id: 'l', name: 'Local' }, { id: 'r', name: 'Release' }] } : {}));
+    feed.answers = [failures.conflict()];
+    await apply(deps(feed), rowsOf(refs));
+    assert.deepEqual(feed.debug, ['conflict for 3 version(s); reading back before sending again', '2 of 3 version(s) not there yet, 2 to send again']);
+  });
+
+  it('when the read-back after all batches is refused a 401, says the identity was refused', async () => {
+    const refs = refsOf(2);
+    const feed = new Feed(nuget, refs);
+    feed.readFails = failures.unauthorized();
+    const out = await apply(deps(feed), rowsOf(refs));
+    assert.deepEqual(out.failures.map((f) => f.kind), ['authentication']);
+    assert.deepEqual(keys(out.notes), ['Unverified(2, the identity was refused)']);
+  });
+
+  it('after a 403 a failed read-back adds no second failure', async () => {
+    const refs = refsOf(2);
+    const feed = new Feed(nuget, refs);
+    feed.answers = [failures.forbidden()];
+    feed.readFails = failures.transient();
+    const out = await apply(deps(feed), rowsOf(refs));
+    assert.deepEqual(out.failures.map((f) => f.kind), ['forbidden']);
+    assert.deepEqual(keys(out.notes), ['NotSent(2)']);
+  });
+
+  it('a defect met while reading back is not reported as a failed read-back', async () => {
+    const refs = refsOf(2);
+    const feed = new Feed(nuget, refs);
+    feed.packagePages = async function* () {
+      yield [];
+      throw new TypeError('boom');
+    };
+    await assert.rejects(apply(deps(feed), rowsOf(refs)), /boom/);
+  });
+
+  it('reads the whole listing instead of one query per name when that takes fewer requests', async () => {
+    const refs = [{ name: 'Contoso.A', version: '1.0.0' }, { name: 'Contoso.B', version: '1.0.0' }, { name: 'Contoso.C', version: '1.0.0' }];
+    const perName = new Feed(nuget, refs);
+    await apply(deps(perName), rowsOf(refs));
+    assert.equal(perName.reads, 3, 'three names, one query each');
+    const listing = new Feed(nuget, refs);
+    await apply({ ...deps(listing), listingPages: 2 }, rowsOf(refs));
+    assert.equal(listing.reads, 1, 'a listing of two pages costs less than three queries');
+  });
+
+  it('deprecates npm versions and reads the message back from each version', async () => {
+    const npm = protocols.npm;
+    const refs = [{ name: 'fabrikam-utils', version: '1.0.0' }, { name: 'fabrikam-utils', version: '1.1.0' }];
+    const feed = new Feed(npm, refs);
+    const out = await apply(deps(feed, { action: 'deprecate', message: 'use 2.x' }, npm), rowsOf(refs, { ...before, listed: null }));
+    assert.deepEqual(feed.sent.map((s) => (s.change as BatchChange).data), [{ message: 'use 2.x' }]);
+    assert.equal(feed.gets, 2);
+    assert.deepEqual(out.rows.map((r) => [r.outcome, r.after?.deprecated]), [['changed', 'use 2.x'], ['changed', 'use 2.x']]);
+  });
+
+  it('an npm promote keeps the deprecation message the plan read, and reads no version on its own', async () => {
+    const npm = protocols.npm;
+    const refs = [{ name: 'fabrikam-utils', version: '1.0.0' }, { name: 'fabrikam-utils', version: '1.1.0' }];
+    const feed = new Feed(npm, refs);
+    const out = await apply(deps(feed, promoteCtx, npm), rowsOf(refs, { ...before, listed: null, deprecated: 'old' }));
+    assert.equal(feed.gets, 0);
+    assert.deepEqual(out.rows.map((r) => r.after), refs.map(() => ({ views: ['Local', 'Release'], listed: null, deleted: false, deprecated: 'old' })));
+    const undeprecated = await apply(deps(new Feed(npm, refs), { action: 'undeprecate' }, npm), rowsOf(refs, { ...before, listed: null, deprecated: 'old' }));
+    assert.deepEqual(undeprecated.rows.map((r) => [r.outcome, r.after?.deprecated]), [['changed', null], ['changed', null]]);
+  });
+
+  it('a defect met while sending is not reported as a failed batch', async () => {
+    const refs = refsOf(2);
+    const feed = new Feed(nuget, refs);
+    feed.changeMany = async () => {
+      throw new TypeError('kaboom');
+    };
+    await assert.rejects(apply(deps(feed), rowsOf(refs)), /kaboom/);
+  });
+
+  it('reads the recycle bin back through its listing too, when that takes fewer requests', async () => {
+    const refs = [{ name: 'Contoso.A', version: '1.0.0' }, { name: 'Contoso.B', version: '1.0.0' }, { name: 'Contoso.C', version: '1.0.0' }];
+    const feed = new Feed(nuget, refs);
+    const out = await apply({ ...deps(feed, { action: 'delete' }), listingPages: 2 }, rowsOf(refs));
+    assert.deepEqual(outcomes(out.rows), { changed: 3 });
+    assert.equal(feed.reads, 2, 'one pass over the listing, one over the recycle bin');
+  });
+
+  it('reads the recycle bin back name by name when its listing has more pages than there are names', async () => {
+    const refs = [{ name: 'Contoso.A', version: '1.0.0' }, { name: 'Contoso.B', version: '1.0.0' }];
+    const binned = ['C', 'D', 'E', 'F'].map((n) => ({ name: `Contoso.${n}`, version: '1.0.0' }));
+    const feed = new Feed(nuget, [...refs, ...binned], (r) => ({ isDeleted: binned.some((b) => b.name === r.name) }));
+    feed.pageSize = 1;
+    const out = await apply(deps(feed, { action: 'delete' }), rowsOf(refs));
+    assert.deepEqual(outcomes(out.rows), { changed: 2 });
+    assert.equal(feed.reads, 4, 'two names looked up live, then the same two in the recycle bin, not its six pages');
+  });
+
+  it('shows a version deleted meanwhile as deleted, not as found nowhere', async () => {
+    const refs = refsOf(1);
+    const feed = new Feed(nuget, refs, () => ({ isDeleted: true }));
+    feed.listsDeleted = true;
+    feed.answers = [failures.notFound()];
+    const out = await apply(deps(feed), rowsOf(refs));
+    assert.deepEqual(out.failures.map((f) => f.kind), ['notFound']);
+    assert.deepEqual(out.rows.map((r) => [r.outcome, r.after?.deleted]), [['failed', true]]);
+  });
+
+  it('an npm deprecation of a version found nowhere, or whose own GET answers 404, fails that row only', async () => {
+    const npm = protocols.npm;
+    const refs = [{ name: 'fabrikam-utils', version: '1.0.0' }, { name: 'fabrikam-utils', version: '1.1.0' }, { name: 'fabrikam-utils', version: '1.2.0' }];
+    const feed = new Feed(npm, refs.slice(0, 2));
+    feed.missingOnGet.add('1.1.0');
+    const out = await apply(deps(feed, { action: 'deprecate', message: 'use 2.x' }, npm), rowsOf(refs, { ...before, listed: null }));
+    assert.deepEqual(out.rows.map((r) => [r.outcome, r.after?.deprecated ?? null]), [['changed', 'use 2.x'], ['failed', null], ['failed', null]]);
+    assert.equal(out.rows[2].after, null);
+  });
+});
+
+describe('forEachLimited', () => {
+  it('runs at most the limit at once, and starts nothing new after a failure', async () => {
+    let now = 0;
+    let most = 0;
+    const started: number[] = [];
+    await assert.rejects(
+      forEachLimited([1, 2, 3, 4, 5, 6], 2, async (n) => {
+        started.push(n);
+        now++;
+        most = Math.max(most, now);
+        await Promise.resolve();
+        now--;
+        if (n === 2) throw new Error('two');
+      }),
+      /two/,
+    );
+    assert.equal(most, 2);
+    assert.deepEqual(started, [1, 2, 3]);
   });
 });

@@ -46,6 +46,14 @@ describe('secrets: what comes out of the redactor', () => {
     assert.equal(r.redact(`[${url}]`, false), '[***]');
   });
 
+  it('removes the token written in base64 on its own, however short that word is', () => {
+    const twelve = 'k3yW0rd9Zq4T';
+    const r = new Redactor([twelve]);
+    const alone = Buffer.from(twelve).toString('base64');
+    assert.equal(alone.length, 16, 'twelve bytes are sixteen base64 characters, no padding');
+    assert.equal(r.redact(`x ${alone} y`, false), 'x *** y');
+  });
+
   it('keeps ordinary words and base64 that holds no token', () => {
     const r = new Redactor([token]);
     const text = 'Contoso.Core.Extensions 1.0.0-beta.1 QUJDREVGR0hJSktMTU5PUA== sha512-AbCdEfGhIjKlMnOpQrStUv';
