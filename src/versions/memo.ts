@@ -1,19 +1,22 @@
 import type { VersionRule } from './types';
 
 /**
- * Remembers a pure parser's answers: sorting and matching thousands of versions parses each text
- * once instead of once per comparison. Bounded, so a huge feed cannot grow it without end.
+ * Remembers a pure parser's answers for one synchronous stretch of work: sorting or matching
+ * thousands of versions parses each text once instead of once per comparison. The answers are
+ * forgotten at the next microtask, so memory stays bounded by one sort, and nothing outlives the
+ * work that made it (a later run, or a later test in the same process, parses afresh).
  */
-export function memo<T>(parse: (text: string) => T, limit = 50_000): (text: string) => T {
-  const seen = new Map<string, T>();
+export function memo<T>(parse: (text: string) => T): (text: string) => T {
+  let seen: Map<string, T> | undefined;
   return (text) => {
-    let v = seen.get(text);
-    if (v === undefined && !seen.has(text)) {
-      if (seen.size >= limit) seen.clear();
-      v = parse(text);
-      seen.set(text, v);
+    if (!seen) {
+      seen = new Map();
+      queueMicrotask(() => (seen = undefined));
     }
-    return v as T;
+    if (seen.has(text)) return seen.get(text) as T;
+    const v = parse(text);
+    seen.set(text, v);
+    return v;
   };
 }
 

@@ -265,9 +265,6 @@ interface Range {
 function parseNuGetRange(value: string): Range | null {
   let text = value.trim();
   if (text === '') return null;
-  if (text === '*') {
-    return { min: { parts: [0, 0, 0, 0], labels: [] }, minInclusive: true, max: null, maxInclusive: true, float: parseFloat('*') };
-  }
   let minText: string;
   let maxText: string | null = null;
   let minInclusive = true;
