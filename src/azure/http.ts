@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { HttpClient, HttpClientResponse } from 'typed-rest-client/HttpClient';
-import type { IRequestOptions } from 'typed-rest-client/Interfaces';
+import type { IProxyConfiguration, IRequestOptions } from 'typed-rest-client/Interfaces';
 import { fail, failureForStatus, withoutQuery } from './errors';
 import type { Failure, FailureError } from '../engine/failures';
 import { hideSecret, Redactor, tokenForms } from '../engine/secrets';
@@ -23,9 +23,48 @@ type IHeaders = Record<string, string>;
 /**
  * The agent's proxy and certificate settings, as azure-pipelines-task-lib's
  * getHttpProxyConfiguration and getHttpCertConfiguration give them. Without a proxy, the
- * environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (typed-rest-client reads them).
+ * environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (see environmentProxy).
  */
 export type NetworkOptions = Pick<IRequestOptions, 'proxy' | 'cert'>;
+
+/**
+ * The environment's proxy for a scheme, chosen as typed-rest-client chooses it (HTTPS_PROXY for
+ * https, else HTTP_PROXY; the lower-case names too), with what typed-rest-client would get wrong
+ * done as users mean it: NO_PROXY entries are host names (`example.com` and `.example.com` take its
+ * subdomains too, `host:port` one port, `*` every host), not regular expressions tried anywhere in
+ * the URL; and the proxy URL's own `user:password@` is sent as the proxy's credentials.
+ */
+export function environmentProxy(env: NodeJS.ProcessEnv, scheme: string): IProxyConfiguration | undefined {
+  const read = (name: string) => env[name] || env[name.toLowerCase()] || '';
+  const url = (scheme === 'https:' && read('HTTPS_PROXY')) || read('HTTP_PROXY');
+  if (!url) return undefined;
+  const bypass = read('NO_PROXY').split(/[,\s]+/).filter(Boolean);
+  if (bypass.includes('*')) return undefined;
+  let proxy: URL;
+  try {
+    proxy = new URL(url.includes('://') ? url : `http://${url}`);
+  } catch {
+    return undefined;
+  }
+  const username = decodeURIComponent(proxy.username);
+  const password = decodeURIComponent(proxy.password);
+  proxy.username = '';
+  proxy.password = '';
+  return {
+    proxyUrl: proxy.toString(),
+    ...(username || password ? { proxyUsername: username, proxyPassword: password } : {}),
+    // typed-rest-client tries each as a regular expression on the whole URL.
+    proxyBypassHosts: bypass.map(bypassPattern),
+  };
+}
+
+/** A NO_PROXY entry as a regular expression on a URL: its host (and port, where given) and nothing else. */
+function bypassPattern(entry: string): string {
+  const m = /^(?:\*?\.)?(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(entry.includes('::') && !entry.startsWith('[') ? `[${entry}]` : entry);
+  const host = (m?.[1] ?? entry).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const port = m?.[2] ? `:${m[2]}` : '(?::\\d+)?';
+  return `^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:[^/?#@]*\\.)?${host}${port}(?:[/?#]|$)`;
+}
 
 /** How credentials are presented: the pipeline's OAuth token as Bearer, a personal access token as Basic. */
 export interface Credential {
@@ -256,13 +295,14 @@ export class AzureHttp {
     let client = this.clients.get(scheme);
     if (!client) {
       const network = this.options.requestOptions ?? {};
+      const proxy = network.proxy ?? environmentProxy(process.env, scheme);
       client = new HttpClient(this.options.userAgent ?? 'PackageLifecycle', [], {
         allowRedirects: false,
         allowRetries: false,
         keepAlive: true,
         maxSockets: this.maxInFlight,
         socketTimeout: this.options.timeoutMs,
-        ...(network.proxy ? { proxy: network.proxy } : {}),
+        ...(proxy ? { proxy } : {}),
         ...(network.cert ? { cert: network.cert } : {}),
       });
       this.clients.set(scheme, client);
