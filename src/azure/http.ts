@@ -12,7 +12,10 @@
  * Server text loses every credential before it goes anywhere, and only FailureErrors are thrown.
  */
 import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import { HttpClient, HttpClientResponse } from 'typed-rest-client/HttpClient';
+import { obtainContentCharset } from 'typed-rest-client/Util';
 import type { IProxyConfiguration, IRequestOptions } from 'typed-rest-client/Interfaces';
 import { fail, failureForStatus, withoutQuery } from './errors';
 import type { Failure, FailureError } from '../engine/failures';
@@ -319,14 +322,29 @@ export class AzureHttp {
     return res;
   }
 
-  /** The answer's body as text (readBody decodes gzip and the charset); a connection that drops or stalls midway is a lost answer. */
+  /**
+   * The answer's body as text, gzip decoded, in its charset; a connection that drops or stalls
+   * midway is a lost answer, and so is a gzip body that does not decode (cut short, most often).
+   * Not typed-rest-client's readBody: a gzip body that does not decode leaves its promise unsettled
+   * and its rejection unhandled, which ends the process.
+   */
   private async read(res: HttpClientResponse, method: string, url: string): Promise<Raw> {
     const stalled = stallOf(res.message);
+    const chunks: Buffer[] = [];
     try {
-      return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: await res.readBody() };
+      for await (const chunk of res.message) chunks.push(chunk as Buffer);
     } catch (e) {
       throw this.networkFailure(stalled() ? timedOut : e, method, url);
     }
+    let bytes = Buffer.concat(chunks);
+    if (/\bgzip\b/i.test(String(res.message.headers['content-encoding'] ?? ''))) {
+      try {
+        bytes = await gunzip(bytes);
+      } catch (e) {
+        throw new Retry(`the answer's gzip body could not be read: ${(e as Error).message}`, true);
+      }
+    }
+    return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: bytes.toString(obtainContentCharset(res)) };
   }
 
   /**
@@ -507,6 +525,7 @@ export class AzureHttp {
 }
 
 const timedOut = Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' });
+const gunzip = promisify(zlib.gunzip);
 
 /**
  * Whether the socket timeout fired while this answer's body was still coming: typed-rest-client

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type * as http from 'node:http';
+import * as zlib from 'node:zlib';
 import { Failure, FailureError } from '../../../src/engine/failures';
 import { AzureHttp, HttpOptions, identityIn, secretForms } from '../../../src/azure/http';
 import { drop, empty, fakeTime, hang, json, page, Script, serve } from './loopback';
@@ -227,6 +228,27 @@ describe('azure http client', () => {
       assert.equal(a.seen.length, 4);
       assert.equal(debug.filter((l) => l.startsWith('retry')).length, 3);
       assert.ok(debug.some((l) => /no answer within 1 s/.test(l)), debug.join('\n'));
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('decodes a gzip answer; one that does not decode is a lost answer, retried on a read, read back on a change', async () => {
+    const gzipped = (body: Buffer): Script => (_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Encoding': 'gzip' });
+      res.end(body);
+    };
+    const good = zlib.gzipSync(JSON.stringify({ v: 'Ünïcødé' }));
+    const a = await serve('127.0.0.1', [gzipped(good), gzipped(good.subarray(0, 12)), gzipped(Buffer.from('not gzip')), gzipped(good), gzipped(Buffer.from('not gzip'))]);
+    try {
+      const { c, debug } = client();
+      assert.equal((await c.json<{ v: string }>({ method: 'GET', url: `${a.url}/one` })).body?.v, 'Ünïcødé');
+      // Cut short, then not gzip at all: retried, then the answer.
+      assert.equal((await c.json<{ v: string }>({ method: 'GET', url: `${a.url}/two` })).body?.v, 'Ünïcødé');
+      assert.equal(debug.filter((l) => /^retry .*gzip/.test(l)).length, 2, debug.join('\n'));
+      // A change is not sent again: its answer is unknown, the engine reads back first.
+      await failure(c.json({ method: 'POST', url: `${a.url}/three`, body: {}, changes: true }), 'lostAnswer');
+      assert.equal(a.seen.length, 5);
     } finally {
       await a.close();
     }
