@@ -30,11 +30,6 @@ export class Redactor {
   /** The shortest text that can hold a secret, raw or inside base64: the shortest secret. */
   private shortest = Infinity;
 
-  /** Text shorter than this holds no secret (and redact gives it back as it is, unless `anyCredential`). */
-  get shortestText(): number {
-    return this.shortest;
-  }
-
   /** Adds a secret (and the forms it takes on the wire). */
   add(token: string): void {
     for (const f of tokenForms(token)) if (!this.secrets.includes(f)) this.secrets.push(f);
@@ -78,39 +73,12 @@ const minimumOutputSecret = 6;
 export function hideSecret(token: string): void {
   if (!token || token.length < minimumOutputSecret) return;
   registered.add(token);
-  remembered.clear();
-  added++;
 }
-
-let added = 0;
-
-/** How many secrets were added so far: text made under a smaller count may hold one added since. */
-export function secretsAdded(): number {
-  return added;
-}
-
-/**
- * Answers already worked out: a report repeats the same names, versions and view names thousands
- * of times. Cleared when a secret is added, and when it grows past its bound.
- */
-const remembered = new Map<string, string>();
-const rememberAtMost = 20_000;
-const rememberLongest = 256;
 
 /**
  * `text` without any registered credential (raw, Basic base64, URL-encoded, base64 holding it).
  * Data keeps the words after `Basic` and `Bearer`: server text had those removed where it came in.
  */
 export function hideSecrets(text: string): string {
-  // Text shorter than every secret (all text, while none is registered) holds none.
-  if (text.length < registered.shortestText) return text;
-  // Only short text is remembered: names, versions, views; long server text would pin memory.
-  if (text.length > rememberLongest) return registered.redact(text, false);
-  let out = remembered.get(text);
-  if (out === undefined) {
-    out = registered.redact(text, false);
-    if (remembered.size >= rememberAtMost) remembered.clear();
-    remembered.set(text, out);
-  }
-  return out;
+  return registered.redact(text, false);
 }
