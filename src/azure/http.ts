@@ -502,11 +502,14 @@ export class AzureHttp {
    * transient failure (a timeout, a dropped connection) to try again.
    */
   private networkFailure(e: unknown, method: string, url: string): Retry | FailureError {
-    const err = e as { code?: unknown; hostname?: unknown } | undefined;
-    const reason = unreachable(err?.code);
+    const err = e as { code?: unknown; hostname?: unknown; message?: unknown } | undefined;
+    // Through a proxy, the tunnel tells why only in its message ("…, cause=connect ECONNREFUSED
+    // 127.0.0.1:3128", "…, cause=getaddrinfo ENOTFOUND proxy.example"): the proxy is the host.
+    const tunnel = /^tunneling socket could not be established, cause=\S+ (E[A-Z_]+) (\S+)$/.exec(typeof err?.message === 'string' ? err.message : '');
+    const reason = unreachable(tunnel ? tunnel[1] : err?.code);
     if (!reason) return new Retry(this.networkDetail(e), true);
     // The name that did not resolve may be the proxy's.
-    const host = reason === 'unknownHost' && typeof err?.hostname === 'string' && err.hostname ? err.hostname : new URL(url).host;
+    const host = tunnel ? tunnel[2] : reason === 'unknownHost' && typeof err?.hostname === 'string' && err.hostname ? err.hostname : new URL(url).host;
     return fail({ kind: 'unreachable', reason, host, method, url: withoutQuery(url), detail: this.networkDetail(e) });
   }
 

@@ -222,6 +222,25 @@ describe('azure http: a host that cannot be reached is not a busy service', () =
     }
   });
 
+  it('an agent proxy that refuses the connection or does not resolve: the proxy named, not retried', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise<void>((r) => closed.close(() => r()));
+    for (const [proxyUrl, reason, host] of [[`http://127.0.0.1:${port}`, 'refused', `127.0.0.1:${port}`], ['http://proxy.invalid:3128', 'unknownHost', 'proxy.invalid']]) {
+      const { c, pauses } = client({ requestOptions: { proxy: { proxyUrl } } });
+      try {
+        const f = await failureOf(c.json({ method: 'GET', url: 'http://127.0.0.2:8080/_apis/ResourceAreas' }));
+        assert.equal(f.kind === 'unreachable' && f.reason, reason, JSON.stringify(f));
+        assert.equal(f.kind === 'unreachable' && f.host, host);
+        assert.deepEqual(pauses, [], 'not retried');
+        assert.match(said(f), /proxy/);
+      } finally {
+        c.close();
+      }
+    }
+  });
+
   it('a change to an unknown host is not a lost answer: nothing was sent', async () => {
     const { c } = client();
     try {
