@@ -93,7 +93,10 @@ export interface RetryPolicy {
 
 export interface HttpOptions {
   credential: Credential;
-  /** Per-attempt socket timeout: nothing arriving within it (before or during the answer) is a transient failure. */
+  /**
+   * Per-attempt socket timeout: nothing arriving within it (before or during the answer) is a
+   * transient failure. An answer's body that keeps trickling in may take five times as long.
+   */
   timeoutMs: number;
   retry: RetryPolicy;
   /** The agent's proxy and certificate settings. */
@@ -331,10 +334,15 @@ export class AzureHttp {
   private async read(res: HttpClientResponse, method: string, url: string): Promise<Raw> {
     const stalled = stallOf(res.message);
     const chunks: Buffer[] = [];
+    // A byte now and then keeps the socket timeout from firing: the body as a whole has a limit too.
+    const limit = this.options.timeoutMs * 5;
+    const tooSlow = setTimeout(() => res.message.destroy(new Error(`the answer did not arrive whole within ${seconds(limit)} s`)), limit);
     try {
       for await (const chunk of res.message) chunks.push(chunk as Buffer);
     } catch (e) {
       throw this.networkFailure(stalled() ? timedOut : e, method, url);
+    } finally {
+      clearTimeout(tooSlow);
     }
     let bytes = Buffer.concat(chunks);
     if (/\bgzip\b/i.test(String(res.message.headers['content-encoding'] ?? ''))) {

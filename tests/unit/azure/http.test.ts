@@ -254,6 +254,27 @@ describe('azure http client', () => {
     }
   });
 
+  it('a body that trickles in a byte at a time ends in a timeout all the same, and the read is retried', async () => {
+    let dripping: NodeJS.Timeout | undefined;
+    const trickles: Script = (_q, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100000' });
+      // For about four seconds (a test must end, whatever the client does), then nothing.
+      let drops = 0;
+      dripping = setInterval(() => (++drops > 100 ? clearInterval(dripping) : res.write(' ')), 40);
+      res.on('close', () => clearInterval(dripping));
+    };
+    const a = await serve('127.0.0.1', [trickles, json(200, { v: 6 })]);
+    try {
+      const { c, debug } = client({ timeoutMs: 200 });
+      assert.equal((await c.json<{ v: number }>({ method: 'GET', url: a.url })).body?.v, 6);
+      assert.equal(a.seen.length, 2);
+      assert.deepEqual(debug.filter((l) => l.startsWith('retry')).map((l) => /did not arrive whole within 1 s/.test(l)), [true], debug.join('\n'));
+    } finally {
+      clearInterval(dripping);
+      await a.close();
+    }
+  });
+
   it('a body that stops arriving times out as the head would, and the read is retried', async () => {
     const stalls: Script = (_q, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
