@@ -125,7 +125,7 @@ export const cliDoor = (tokenSource = 'AZURE_DEVOPS_EXT_PAT'): Door => ({
     return value === undefined || spec.value !== undefined ? `--${flag}` : `--${flag} ${value}`;
   },
   line: (name, line) => (name === 'packages' ? `selector ${line}` : `--package-files, pattern ${line}`),
-  advice: () => msg('AuthAdviceToken', tokenSource),
+  advice: (kind) => (kind === 'proxy' ? msg('ProxyAdviceEnvironment') : kind === 'certificates' ? msg('CertificateAdviceEnvironment') : msg('AuthAdviceToken', tokenSource)),
 });
 
 /** The command line: a fresh commander program for each parse (it keeps what it parsed). */

@@ -24,9 +24,9 @@ export interface LineArg {
   input: 'packages' | 'packageFiles';
   line: number;
 }
-/** Advice that depends on the door: what to do about a token the server refused. */
+/** Advice that depends on the door: what to do about a token the server refused, which proxy or certificate settings to check. */
 export interface AdviceArg {
-  advice: 'authentication';
+  advice: 'authentication' | 'proxy' | 'certificates';
 }
 export type Arg = string | number | InputArg | LineArg | AdviceArg;
 type Args<N extends number, T extends Arg[] = []> = T['length'] extends N ? T : Args<N, [...T, Arg]>;
@@ -52,7 +52,7 @@ export interface Door {
 export const taskDoor: Door = {
   input: (name, value) => (value === undefined ? name : `${name}: ${value}`),
   line: (name, line) => `${name}, line ${line}`,
-  advice: () => msg('AuthAdvicePipeline'),
+  advice: (kind) => (kind === 'proxy' ? msg('ProxyAdviceAgent') : kind === 'certificates' ? msg('CertificateAdviceAgent') : msg('AuthAdvicePipeline')),
 };
 
 /** The arguments in words, each made safe for a line of output; what a door words is its own text. */

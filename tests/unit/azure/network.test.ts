@@ -216,7 +216,7 @@ describe('azure http: a host that cannot be reached is not a busy service', () =
       assert.match(text, /fabrikam\.invalid could not be found/);
       assert.match(text, /gave up at once/);
       assert.match(text, /URL/);
-      assert.match(text, /proxy/);
+      assert.match(text, /the agent's proxy setting/);
     } finally {
       c.close();
     }
@@ -279,7 +279,7 @@ describe('azure http: a host that cannot be reached is not a busy service', () =
       assert.deepEqual(server.seen, []);
       const text = said(f);
       assert.match(text, new RegExp(`certificate of ${new URL(server.url).host.replace(/\./g, '\\.')} is not trusted`));
-      assert.match(text, /certificate settings/);
+      assert.match(text, /the agent's certificate settings \(its CA file\)/);
     } finally {
       c.close();
       await server.close();
