@@ -56,6 +56,22 @@ describe('azure http client', () => {
     }
   });
 
+  it('another port of a trusted host is another origin: no token', async () => {
+    const a = await serve('127.0.0.1', [json(200, {})]);
+    const other = await serve('127.0.0.1', [json(200, {})]);
+    try {
+      const { c } = client();
+      c.trust(`${a.url}/org/`);
+      await c.json({ method: 'GET', url: `${other.url}/org/_apis/x` });
+      await c.json({ method: 'GET', url: `${a.url}/org/_apis/x` });
+      assert.equal(other.seen[0].auth, undefined);
+      assert.equal(a.seen[0].auth, `Bearer ${token}`);
+    } finally {
+      await a.close();
+      await other.close();
+    }
+  });
+
   it('presents a personal access token as Basic, and names its secret forms', async () => {
     const a = await serve('127.0.0.1', [json(200, {})]);
     try {
