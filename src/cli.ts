@@ -125,8 +125,13 @@ export const cliDoor = (tokenSource = 'AZURE_DEVOPS_EXT_PAT', kind: Credential['
     return value === undefined || spec.value !== undefined ? `--${flag}` : `--${flag} ${value}`;
   },
   line: (name, line) => (name === 'packages' ? `selector ${line}` : `--package-files, pattern ${line}`),
-  // A personal access token acts as the person who made it: a 403 is theirs to solve, not a build identity's.
-  advice: (a) => (a.advice === 'authentication' ? msg('AuthAdviceToken', tokenSource) : kind === 'pat' ? msg('GrantTokenOwner', tokenSource) : grantBuildIdentity(a)),
+  advice(a) {
+    // A personal access token acts as the person who made it: a 403 is theirs to solve, not a build identity's.
+    if (a.advice === 'permission') return kind === 'pat' ? msg('GrantTokenOwner', tokenSource) : grantBuildIdentity(a);
+    if (a.advice === 'proxy') return msg('ProxyAdviceEnvironment');
+    if (a.advice === 'certificates') return msg('CertificateAdviceEnvironment');
+    return msg('AuthAdviceToken', tokenSource);
+  },
 });
 
 /** The command line: a fresh commander program for each parse (it keeps what it parsed). */

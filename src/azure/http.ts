@@ -12,8 +12,11 @@
  * Server text loses every credential before it goes anywhere, and only FailureErrors are thrown.
  */
 import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import { HttpClient, HttpClientResponse } from 'typed-rest-client/HttpClient';
-import type { IRequestOptions } from 'typed-rest-client/Interfaces';
+import { obtainContentCharset } from 'typed-rest-client/Util';
+import type { IProxyConfiguration, IRequestOptions } from 'typed-rest-client/Interfaces';
 import { fail, failureForStatus, withoutQuery } from './errors';
 import type { Failure, FailureError } from '../engine/failures';
 import { hideSecret, Redactor, tokenForms } from '../engine/secrets';
@@ -23,9 +26,48 @@ type IHeaders = Record<string, string>;
 /**
  * The agent's proxy and certificate settings, as azure-pipelines-task-lib's
  * getHttpProxyConfiguration and getHttpCertConfiguration give them. Without a proxy, the
- * environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (typed-rest-client reads them).
+ * environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply (see environmentProxy).
  */
 export type NetworkOptions = Pick<IRequestOptions, 'proxy' | 'cert'>;
+
+/**
+ * The environment's proxy for a scheme, chosen as typed-rest-client chooses it (HTTPS_PROXY for
+ * https, else HTTP_PROXY; the lower-case names too), with what typed-rest-client would get wrong
+ * done as users mean it: NO_PROXY entries are host names (`example.com` and `.example.com` take its
+ * subdomains too, `host:port` one port, `*` every host), not regular expressions tried anywhere in
+ * the URL; and the proxy URL's own `user:password@` is sent as the proxy's credentials.
+ */
+export function environmentProxy(env: NodeJS.ProcessEnv, scheme: string): IProxyConfiguration | undefined {
+  const read = (name: string) => env[name] || env[name.toLowerCase()] || '';
+  const url = (scheme === 'https:' && read('HTTPS_PROXY')) || read('HTTP_PROXY');
+  if (!url) return undefined;
+  const bypass = read('NO_PROXY').split(/[,\s]+/).filter(Boolean);
+  if (bypass.includes('*')) return undefined;
+  let proxy: URL;
+  try {
+    proxy = new URL(url.includes('://') ? url : `http://${url}`);
+  } catch {
+    return undefined;
+  }
+  const username = decodeURIComponent(proxy.username);
+  const password = decodeURIComponent(proxy.password);
+  proxy.username = '';
+  proxy.password = '';
+  return {
+    proxyUrl: proxy.toString(),
+    ...(username || password ? { proxyUsername: username, proxyPassword: password } : {}),
+    // typed-rest-client tries each as a regular expression on the whole URL.
+    proxyBypassHosts: bypass.map(bypassPattern),
+  };
+}
+
+/** A NO_PROXY entry as a regular expression on a URL: its host (and port, where given) and nothing else. */
+function bypassPattern(entry: string): string {
+  const m = /^(?:\*?\.)?(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(entry.includes('::') && !entry.startsWith('[') ? `[${entry}]` : entry);
+  const host = (m?.[1] ?? entry).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const port = m?.[2] ? `:${m[2]}` : '(?::\\d+)?';
+  return `^[a-z][a-z0-9+.-]*://(?:[^/?#@]*@)?(?:[^/?#@]*\\.)?${host}${port}(?:[/?#]|$)`;
+}
 
 /** How credentials are presented: the pipeline's OAuth token as Bearer, a personal access token as Basic. */
 export interface Credential {
@@ -51,7 +93,10 @@ export interface RetryPolicy {
 
 export interface HttpOptions {
   credential: Credential;
-  /** Per-attempt socket timeout: nothing arriving within it (before or during the answer) is a transient failure. */
+  /**
+   * Per-attempt socket timeout: nothing arriving within it (before or during the answer) is a
+   * transient failure. An answer's body that keeps trickling in may take five times as long.
+   */
   timeoutMs: number;
   retry: RetryPolicy;
   /** The agent's proxy and certificate settings. */
@@ -256,13 +301,14 @@ export class AzureHttp {
     let client = this.clients.get(scheme);
     if (!client) {
       const network = this.options.requestOptions ?? {};
+      const proxy = network.proxy ?? environmentProxy(process.env, scheme);
       client = new HttpClient(this.options.userAgent ?? 'PackageLifecycle', [], {
         allowRedirects: false,
         allowRetries: false,
         keepAlive: true,
         maxSockets: this.maxInFlight,
         socketTimeout: this.options.timeoutMs,
-        ...(network.proxy ? { proxy: network.proxy } : {}),
+        ...(proxy ? { proxy } : {}),
         ...(network.cert ? { cert: network.cert } : {}),
       });
       this.clients.set(scheme, client);
@@ -279,14 +325,34 @@ export class AzureHttp {
     return res;
   }
 
-  /** The answer's body as text (readBody decodes gzip and the charset); a connection that drops or stalls midway is a lost answer. */
+  /**
+   * The answer's body as text, gzip decoded, in its charset; a connection that drops or stalls
+   * midway is a lost answer, and so is a gzip body that does not decode (cut short, most often).
+   * Not typed-rest-client's readBody: a gzip body that does not decode leaves its promise unsettled
+   * and its rejection unhandled, which ends the process.
+   */
   private async read(res: HttpClientResponse, method: string, url: string): Promise<Raw> {
     const stalled = stallOf(res.message);
+    const chunks: Buffer[] = [];
+    // A byte now and then keeps the socket timeout from firing: the body as a whole has a limit too.
+    const limit = this.options.timeoutMs * 5;
+    const tooSlow = setTimeout(() => res.message.destroy(new Error(`the answer did not arrive whole within ${seconds(limit)} s`)), limit);
     try {
-      return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: await res.readBody() };
+      for await (const chunk of res.message) chunks.push(chunk as Buffer);
     } catch (e) {
       throw this.networkFailure(stalled() ? timedOut : e, method, url);
+    } finally {
+      clearTimeout(tooSlow);
     }
+    let bytes = Buffer.concat(chunks);
+    if (/\bgzip\b/i.test(String(res.message.headers['content-encoding'] ?? ''))) {
+      try {
+        bytes = await gunzip(bytes);
+      } catch (e) {
+        throw new Retry(`the answer's gzip body could not be read: ${(e as Error).message}`, true);
+      }
+    }
+    return { status: res.message.statusCode ?? 0, headers: res.message.headers, body: bytes.toString(obtainContentCharset(res)) };
   }
 
   /**
@@ -444,11 +510,14 @@ export class AzureHttp {
    * transient failure (a timeout, a dropped connection) to try again.
    */
   private networkFailure(e: unknown, method: string, url: string): Retry | FailureError {
-    const err = e as { code?: unknown; hostname?: unknown } | undefined;
-    const reason = unreachable(err?.code);
+    const err = e as { code?: unknown; hostname?: unknown; message?: unknown } | undefined;
+    // Through a proxy, the tunnel tells why only in its message ("…, cause=connect ECONNREFUSED
+    // 127.0.0.1:3128", "…, cause=getaddrinfo ENOTFOUND proxy.example"): the proxy is the host.
+    const tunnel = /^tunneling socket could not be established, cause=\S+ (E[A-Z_]+) (\S+)$/.exec(typeof err?.message === 'string' ? err.message : '');
+    const reason = unreachable(tunnel ? tunnel[1] : err?.code);
     if (!reason) return new Retry(this.networkDetail(e), true);
     // The name that did not resolve may be the proxy's.
-    const host = reason === 'unknownHost' && typeof err?.hostname === 'string' && err.hostname ? err.hostname : new URL(url).host;
+    const host = tunnel ? tunnel[2] : reason === 'unknownHost' && typeof err?.hostname === 'string' && err.hostname ? err.hostname : new URL(url).host;
     return fail({ kind: 'unreachable', reason, host, method, url: withoutQuery(url), detail: this.networkDetail(e) });
   }
 
@@ -467,6 +536,7 @@ export class AzureHttp {
 }
 
 const timedOut = Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' });
+const gunzip = promisify(zlib.gunzip);
 
 /**
  * Whether the socket timeout fired while this answer's body was still coming: typed-rest-client

@@ -31,9 +31,9 @@ export const texts = {
   Forbidden: "Permission denied: %s is needed to %s in feed %s (server: %s). %s",
   HttpFailed: "%s %s answered %s: %s",
   RetriesExhausted: "%s %s kept failing after %s attempts: %s. The service may be throttling or unavailable; run again later.",
-  HostNotFound: "The host %s could not be found (%s %s: %s); gave up at once, since a name that does not resolve does not come back by waiting. Check the URL and the proxy setting (the agent's proxy; on the command line HTTPS_PROXY and NO_PROXY).",
-  HostRefused: "%s refused the connection (%s %s: %s): nothing is listening there. Check the URL's host and port, and the proxy setting (the agent's proxy; on the command line HTTPS_PROXY and NO_PROXY).",
-  HostUntrusted: "The certificate of %s is not trusted (%s %s: %s). Check the URL, the agent's certificate settings (its CA file; on the command line NODE_EXTRA_CA_CERTS), and whether a proxy inspects TLS.",
+  HostNotFound: "The host %s could not be found (%s %s: %s); gave up at once, since a name that does not resolve does not come back by waiting. Check the URL and %s.",
+  HostRefused: "%s refused the connection (%s %s: %s): nothing is listening there. Check the URL's host and port, and %s.",
+  HostUntrusted: "The certificate of %s is not trusted (%s %s: %s). Check the URL, %s, and whether a proxy inspects TLS.",
   RateLimited: "The service announces that it is delaying this run (X-RateLimit headers): requests go one at a time while it does.",
   LostAnswer: "%s %s: the answer was lost (%s) and the change could not be confirmed. Look at the version in the feed, then run the step again: versions already changed are left as they are.",
   Unexpected: "Unexpected failure: %s",
@@ -63,6 +63,10 @@ export const texts = {
   WifExchangeFailed: "Workload identity federation through the service connection '%s' failed: %s",
   ForbiddenId: "Permission denied: %s is needed to %s in feed %s, and the server names only the id of the identity that lacks it (%s; %s). %s",
   AuthAdvicePipeline: "In YAML pipelines the job's token is used automatically; with a 'connection', renew its personal access token (it needs Packaging read, write and manage).",
+  ProxyAdviceAgent: "the agent's proxy setting (its proxy URL and bypass list)",
+  ProxyAdviceEnvironment: "the proxy setting (HTTPS_PROXY, HTTP_PROXY and NO_PROXY)",
+  CertificateAdviceAgent: "the agent's certificate settings (its CA file)",
+  CertificateAdviceEnvironment: "the certificates Node trusts (NODE_EXTRA_CA_CERTS)",
   AuthAdviceToken: "The token came from %s: check that it has not expired or been revoked, that it belongs to this organization, and that a personal access token has the scope Packaging (read, write and manage).",
   GrantIdentity: "In the feed's settings, Permissions, give '%s' that role. A pipeline runs as '%s' with project-scoped job authorization, or as '%s' with collection-scoped job authorization; by default they only have Feed and Upstream Reader.",
   GrantBuildIdentities: "In the feed's settings, Permissions, give that role to the identity the pipeline runs as: '%s' with project-scoped job authorization, or '%s' with collection-scoped job authorization; by default they only have Feed and Upstream Reader.",
@@ -104,9 +108,9 @@ export interface Arity {
   Forbidden: 5;
   HttpFailed: 4;
   RetriesExhausted: 4;
-  HostNotFound: 4;
-  HostRefused: 4;
-  HostUntrusted: 4;
+  HostNotFound: 5;
+  HostRefused: 5;
+  HostUntrusted: 5;
   RateLimited: 0;
   LostAnswer: 3;
   Unexpected: 1;
@@ -136,6 +140,10 @@ export interface Arity {
   WifExchangeFailed: 2;
   ForbiddenId: 6;
   AuthAdvicePipeline: 0;
+  ProxyAdviceAgent: 0;
+  ProxyAdviceEnvironment: 0;
+  CertificateAdviceAgent: 0;
+  CertificateAdviceEnvironment: 0;
   AuthAdviceToken: 1;
   GrantIdentity: 3;
   GrantBuildIdentities: 2;

@@ -45,7 +45,7 @@ export function explain(f: Failure, c: ExplainContext): Msg {
       return msg('RetriesExhausted', f.method, f.url, f.attempts, trim(f.detail) + asked);
     }
     case 'unreachable':
-      return msg(f.reason === 'unknownHost' ? 'HostNotFound' : f.reason === 'refused' ? 'HostRefused' : 'HostUntrusted', f.host, f.method, f.url, trim(f.detail));
+      return msg(f.reason === 'unknownHost' ? 'HostNotFound' : f.reason === 'refused' ? 'HostRefused' : 'HostUntrusted', f.host, f.method, f.url, trim(f.detail), { advice: f.reason === 'certificate' ? 'certificates' : 'proxy' });
     case 'lostAnswer':
       return msg('LostAnswer', f.method, f.url, trim(f.detail));
     case 'location':

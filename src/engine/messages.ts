@@ -25,11 +25,12 @@ export interface LineArg {
   line: number;
 }
 /**
- * Advice that depends on the door: what to do about a token the server refused, and whom to give
- * a role the server found missing (a pipeline's build identity, or a personal access token's owner).
+ * Advice that depends on the door: what to do about a token the server refused, which proxy or
+ * certificate settings to check, and whom to give a role the server found missing (a pipeline's
+ * build identity, or a personal access token's owner).
  */
 export type AdviceArg =
-  | { advice: 'authentication' }
+  | { advice: 'authentication' | 'proxy' | 'certificates' }
   | {
       advice: 'permission';
       /** The identity as the server named it, where it gave a name and not only an id. */
@@ -66,7 +67,8 @@ export const grantBuildIdentity = (a: Extract<AdviceArg, { advice: 'permission' 
 export const taskDoor: Door = {
   input: (name, value) => (value === undefined ? name : `${name}: ${value}`),
   line: (name, line) => `${name}, line ${line}`,
-  advice: (a) => (a.advice === 'permission' ? grantBuildIdentity(a) : msg('AuthAdvicePipeline')),
+  advice: (a) =>
+    a.advice === 'permission' ? grantBuildIdentity(a) : a.advice === 'proxy' ? msg('ProxyAdviceAgent') : a.advice === 'certificates' ? msg('CertificateAdviceAgent') : msg('AuthAdvicePipeline'),
 };
 
 /** The arguments in words, each made safe for a line of output; what a door words is its own text. */

@@ -90,7 +90,10 @@ async function execute(req: Request, ctx: EngineContext, def: AnyChange | Readin
   // The reads started beside the feed's look-up, or now (a bare name): awaited where they are read,
   // with the protocol's host (for the client URL) and the feed's views.
   const { catalog, views: viewsRead } = reads ?? startReads(feeds, feed.at, protocol, def, req, matchers, needViews);
+  // The other side (the recycle bin for delete, the live versions for restore) is read only for
+  // exact versions missing here: many names are then found in one listing of it, not a query each.
   const other = new Catalog(feeds, feed.at, protocol, !def.fromRecycleBin);
+  other.prepare(req.selectors.filter((s) => !s.glob), 10, true);
   const [feedUrl, views] = await Promise.all([feeds.clientUrl(protocol, feed.feed), viewsRead]);
   p.feedUrl = feedUrl;
   const view = (name: string | undefined) => (name ? findView(views, feed, name) : undefined);

@@ -73,14 +73,6 @@ const minimumOutputSecret = 6;
 export function hideSecret(token: string): void {
   if (!token || token.length < minimumOutputSecret) return;
   registered.add(token);
-  added++;
-}
-
-let added = 0;
-
-/** How many secrets were added so far: text made under a smaller count may hold one added since. */
-export function secretsAdded(): number {
-  return added;
 }
 
 /**

@@ -198,15 +198,16 @@ export class Catalog {
   /**
    * Reads the listing once for these selectors, when that is cheaper than one query per name: for
    * globs, and for more names than the listing has pages (`pages`, where a pass already told).
+   * `lazily`: the pass starts when a name is first asked for (a side that most runs never read).
    */
-  prepare(selectors: { name: string; glob: boolean }[], pages = 10): void {
+  prepare(selectors: { name: string; glob: boolean }[], pages = 10, lazily = false): void {
     if (!selectors.some((s) => s.glob) && selectors.length <= pages) return;
     const names = new Set(selectors.filter((s) => !s.glob).map((s) => this.protocol.normalizeName(s.name)));
     const globs = selectors.filter((s) => s.glob).map((s) => nameGlob(this.protocol, s.name));
     this.wanted = { names, globs };
     this.pass = undefined;
     // Started now, awaited later: a failure is seen where it is awaited.
-    this.fullPass().catch(() => undefined);
+    if (!lazily) this.fullPass().catch(() => undefined);
   }
 
   private fullPass(): Promise<Map<string, PackageInfo>> {

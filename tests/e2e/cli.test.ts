@@ -169,6 +169,20 @@ describe('e2e cli: package-lifecycle through its bin entry', function () {
     }
   });
 
+  it('a host that does not resolve, or that refuses: named at once, with the settings of the command line to check', async () => {
+    const unknown = await cli(['show', '--org', 'https://fabrikam.invalid/', '--feed', 'internal', 'Contoso.Core@*'], pat());
+    assert.equal(unknown.code, 1, unknown.stderr);
+    assert.match(unknown.stderr, /fabrikam\.invalid could not be found/);
+    const refused = await cli(['show', '--org', 'http://127.0.0.1:9/fabrikam/', '--feed', 'internal', 'Contoso.Core@*'], pat());
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /127\.0\.0\.1:9 refused the connection/);
+    for (const r of [unknown, refused]) {
+      assert.match(r.stderr, /HTTPS_PROXY, HTTP_PROXY and NO_PROXY/);
+      // No agent here: the command line's own words.
+      assert.doesNotMatch(r.stderr, /agent/i);
+    }
+  });
+
   it('a feed that does not exist: no table on standard output, exit 1', async () => {
     const r = await cli(['show', '--org', org(), '--feed', 'Fabrikam/internl', 'Contoso.Core@1.0.0'], pat());
     assert.equal(r.code, 1);

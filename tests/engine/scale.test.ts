@@ -28,6 +28,19 @@ describe('engine: many names and slow servers', function () {
     }
   });
 
+  for (const action of ['delete', 'restore', 'permanentDelete']) {
+    it(`${action} of 2,000 exact versions that are nowhere: a few listings, not a query per name on the other side`, async () => {
+      // Delete looks for an exact version in the recycle bin too (already deleted), restore and
+      // permanent delete among the live versions (already restored, or never deleted).
+      const missing = Array.from({ length: 2000 }, (_, i) => `Contoso.Gone${i}@1.0.0`);
+      const r = await runTask(h.emu, { action, feed, packages: missing.join('\n'), failOnNoMatch: 'false', maxVersions: '0' });
+      assert.equal(r.result?.status, 'SucceededWithIssues', r.result?.message);
+      assert.equal(changing(h.emu.log).length, 0);
+      assert.equal(r.warnings.length, 2000);
+      assert.ok(h.emu.log.length <= 24, `${h.emu.log.length} requests`);
+    });
+  }
+
   it('keeps several batches in flight at once on a slow server', async () => {
     h.emu.generate({ feed: 'internal', project: 'Fabrikam', protocol: 'nuget', packages: 400, versionsEach: 1, prefix: 'Slow.Pkg' });
     h.emu.clearLog();

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { AzureHttp, HttpOptions } from '../../../src/azure/http';
+import { AzureHttp, environmentProxy, HttpOptions } from '../../../src/azure/http';
 import { explain } from '../../../src/engine/explain';
 import { Failure, FailureError } from '../../../src/engine/failures';
 import { format } from '../../../src/engine/messages';
@@ -114,6 +114,63 @@ describe('azure http: proxy and certificates', () => {
     }
   });
 
+  it('NO_PROXY as users write it: host names with spaces and a leading dot, never a word inside the path', async () => {
+    const proxy = await startProxy();
+    const target = await serve('127.0.0.1', [json(200, {})]);
+    const names = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+    const saved = Object.fromEntries(names.map((k) => [k, process.env[k]]));
+    const made: AzureHttp[] = [];
+    const get = async (noProxy: string, path: string) => {
+      process.env.NO_PROXY = noProxy;
+      const c = client().c;
+      made.push(c);
+      await c.json({ method: 'GET', url: `${target.url}${path}` });
+      return proxy.tunnels.length;
+    };
+    try {
+      for (const k of names) delete process.env[k];
+      // The proxy's credentials in its URL are the proxy's credentials.
+      process.env.HTTP_PROXY = proxy.url.replace('://', '://me:p%40ss@');
+      // `localhost` is another host, though the path names it: through the proxy.
+      assert.equal(await get('.example.com,localhost', '/_apis/localhost/x'), 1);
+      assert.equal(proxy.tunnels[0].auth, `Basic ${Buffer.from('me:p@ss').toString('base64')}`);
+      // A space after the comma, as people write lists: still this host, direct.
+      assert.equal(await get('.example.com, 127.0.0.1', '/a'), 1);
+      // Another port of the host than the one named: through the proxy.
+      assert.equal(await get('127.0.0.1:1', '/b'), 2);
+      assert.equal(await get(`127.0.0.1:${new URL(target.url).port}`, '/c'), 2);
+      assert.equal(await get('*', '/d'), 2);
+      assert.deepEqual(target.seen.map((x) => x.url), ['/_apis/localhost/x', '/a', '/b', '/c', '/d']);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const c of made) c.close();
+      await target.close();
+      await proxy.close();
+    }
+  });
+
+  it('a NO_PROXY entry names a host and its subdomains, whatever the rest of the URL says', () => {
+    const bypassed = (noProxy: string, url: string) => {
+      const p = environmentProxy({ HTTPS_PROXY: 'http://proxy.example:3128', NO_PROXY: noProxy }, new URL(url).protocol);
+      return !p || (p.proxyBypassHosts ?? []).some((x) => new RegExp(x, 'i').test(url));
+    };
+    assert.ok(bypassed('.example.com', 'https://example.com/x'));
+    assert.ok(bypassed('.example.com', 'https://a.b.example.com:8443/x'));
+    assert.ok(bypassed('example.com', 'https://pkgs.example.com/x'));
+    assert.ok(bypassed('*.example.com', 'https://pkgs.example.com/x'));
+    assert.ok(bypassed('EXAMPLE.com', 'https://example.com/x'));
+    assert.ok(!bypassed('example.com', 'https://badexample.com/x'));
+    assert.ok(!bypassed('example.com', 'https://example.com.evil.test/x'));
+    assert.ok(!bypassed('.example.com', 'https://dev.azure.com/example.com/_apis'));
+    assert.ok(!bypassed('localhost', 'https://dev.azure.com/x?q=localhost'));
+    assert.ok(!bypassed('dev.azure.com:8443', 'https://dev.azure.com/x'));
+    assert.ok(bypassed('::1', 'https://[::1]:8080/x'));
+    assert.ok(bypassed('', 'https://dev.azure.com/x') === false);
+    // HTTPS_PROXY is for https; an http URL takes HTTP_PROXY (none here).
+    assert.equal(environmentProxy({ HTTPS_PROXY: 'http://proxy.example:3128' }, 'http:'), undefined);
+    assert.equal(environmentProxy({ https_proxy: 'http://proxy.example:3128' }, 'https:')?.proxyUrl, 'http://proxy.example:3128/');
+  });
+
   it('a proxy that refuses the tunnel is a network failure that says so', async () => {
     const proxy = await startProxy(407);
     const { c } = client({ requestOptions: { proxy: { proxyUrl: proxy.url } }, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, maxTotalWaitMs: 100 } });
@@ -159,9 +216,28 @@ describe('azure http: a host that cannot be reached is not a busy service', () =
       assert.match(text, /fabrikam\.invalid could not be found/);
       assert.match(text, /gave up at once/);
       assert.match(text, /URL/);
-      assert.match(text, /proxy/);
+      assert.match(text, /the agent's proxy setting/);
     } finally {
       c.close();
+    }
+  });
+
+  it('an agent proxy that refuses the connection or does not resolve: the proxy named, not retried', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise<void>((r) => closed.close(() => r()));
+    for (const [proxyUrl, reason, host] of [[`http://127.0.0.1:${port}`, 'refused', `127.0.0.1:${port}`], ['http://proxy.invalid:3128', 'unknownHost', 'proxy.invalid']]) {
+      const { c, pauses } = client({ requestOptions: { proxy: { proxyUrl } } });
+      try {
+        const f = await failureOf(c.json({ method: 'GET', url: 'http://127.0.0.2:8080/_apis/ResourceAreas' }));
+        assert.equal(f.kind === 'unreachable' && f.reason, reason, JSON.stringify(f));
+        assert.equal(f.kind === 'unreachable' && f.host, host);
+        assert.deepEqual(pauses, [], 'not retried');
+        assert.match(said(f), /proxy/);
+      } finally {
+        c.close();
+      }
     }
   });
 
@@ -203,7 +279,7 @@ describe('azure http: a host that cannot be reached is not a busy service', () =
       assert.deepEqual(server.seen, []);
       const text = said(f);
       assert.match(text, new RegExp(`certificate of ${new URL(server.url).host.replace(/\./g, '\\.')} is not trusted`));
-      assert.match(text, /certificate settings/);
+      assert.match(text, /the agent's certificate settings \(its CA file\)/);
     } finally {
       c.close();
       await server.close();

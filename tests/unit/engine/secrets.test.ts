@@ -3,7 +3,7 @@
  * token travels in, the credential schemes servers echo, and what ordinary text keeps.
  */
 import * as assert from 'node:assert/strict';
-import { hideSecret, hideSecrets, Redactor, secretsAdded, tokenForms } from '../../../src/engine/secrets';
+import { hideSecret, hideSecrets, Redactor, tokenForms } from '../../../src/engine/secrets';
 
 const token = 'pat7Secret9Token';
 const basic = Buffer.from(`:${token}`).toString('base64');
@@ -86,13 +86,10 @@ describe('secrets: what comes out of the redactor', () => {
   });
 
   it('removes a registered credential from all output, once it is six characters or more', () => {
-    const before = secretsAdded();
     hideSecret('short');
     hideSecret('');
-    assert.equal(secretsAdded(), before, 'shorter secrets would blank ordinary words');
-    assert.equal(hideSecrets('a short word'), 'a short word');
+    assert.equal(hideSecrets('a short word'), 'a short word', 'shorter secrets would blank ordinary words');
     hideSecret('q7Zx2w');
-    assert.equal(secretsAdded(), before + 1);
     assert.equal(hideSecrets('q7Zx2w'), '***');
     assert.equal(hideSecrets('id q7Zx2w end'), 'id *** end');
     assert.equal(hideSecrets('Bearer words stay'), 'Bearer words stay');
