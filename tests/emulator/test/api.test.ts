@@ -69,10 +69,8 @@ describe('emulator programmatic API', () => {
     assert.deepEqual(em.versions('Contoso/dupe', 'nuget', 'Dupe.Package').map((v) => v.version), ['2.0.0']);
   });
 
-  it('generate builds a large feed quickly, with stable ids', async () => {
-    const t0 = Date.now();
+  it('generate builds a large feed with stable ids', async () => {
     em.generate({ feed: 'gen', protocol: 'npm', packages: 1500, versionsEach: 3, prefix: 'pkg' });
-    assert.ok(Date.now() - t0 < 1000);
     const page = async () => (await call('GET', `${em.urls.feeds}/_apis/packaging/Feeds/gen/packages?api-version=7.1&$top=2`)).json.value.map((p: any) => p.id);
     const ids = await page();
     em.reset();
@@ -103,10 +101,9 @@ describe('emulator programmatic API', () => {
     }
   });
 
-  it('npm run emulator: prints URLs and the task environment, starts fast', async function () {
+  it('npm run emulator: prints URLs and the task environment', async function () {
     const main = path.resolve(__dirname, '..', 'main.js');
     const child = spawn(process.execPath, [main], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const t0 = Date.now();
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
@@ -115,13 +112,11 @@ describe('emulator programmatic API', () => {
       });
       child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
     });
-    const elapsed = Date.now() - t0;
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));
     for (const v of ['SYSTEM_TEAMFOUNDATIONCOLLECTIONURI', 'SYSTEM_TEAMPROJECT=', 'SYSTEM_TEAMPROJECTID', "SYSTEM_SERVERTYPE='Hosted'", 'ENDPOINT_AUTH_SYSTEMVSSCONNECTION=\'{"parameters":{"AccessToken":"owner-token"},"scheme":"OAuth"}\'']) {
       assert.ok(out.includes(v), v);
     }
     assert.match(out, /pkgs\s+http:\/\/127\.0\.0\.3:\d+\/fabrikam/);
-    assert.ok(elapsed < 3000, `process up in ${elapsed} ms`);
   });
 });
