@@ -12,7 +12,7 @@ export function tokenForms(token: string): string[] {
   if (!token) return [];
   const basic = Buffer.from(`:${token}`).toString('base64');
   const forms = [token, basic, encodeURIComponent(token), encodeURIComponent(basic)];
-  return [...new Set(forms)].filter((f) => f.length > 0);
+  return [...new Set(forms)];
 }
 
 /** A word that may be base64: long enough to hide a token inside it. */
@@ -27,16 +27,11 @@ export class Redactor {
     for (const t of tokens) this.add(t);
   }
 
-  /** The shortest text that can hold a secret, raw or inside base64: the shortest secret. */
-  private shortest = Infinity;
-
   /** Adds a secret (and the forms it takes on the wire). */
   add(token: string): void {
     for (const f of tokenForms(token)) if (!this.secrets.includes(f)) this.secrets.push(f);
     // Longest first, so that a form containing another is removed whole.
     this.secrets.sort((a, b) => b.length - a.length);
-    // A base64 form that holds a secret is longer than the secret itself.
-    this.shortest = Math.min(...this.secrets.map((x) => x.length));
   }
 
   /**
@@ -44,18 +39,14 @@ export class Redactor {
    * text that echoes a request's headers), which ordinary data such as a deprecation message keeps.
    */
   redact(text: string, anyCredential = true): string {
-    // Most text written out is short: shorter than any secret and than any base64 that holds one.
-    if (!anyCredential && text.length < this.shortest) return text;
     let out = anyCredential ? text.replace(schemes, (_m, scheme: string, gap: string) => `${scheme}${gap}${hidden}`) : text;
     for (const s of this.secrets) out = out.split(s).join(hidden);
+    // base64 of `user:token` for any user: the token's bytes land at any offset, so decode and look
+    // (Node's base64 decoding takes the URL-safe alphabet too). Shorter secrets would turn up in
+    // the bytes of ordinary words.
     const raw = this.secrets.filter((s) => s.length >= 4);
-    if (!raw.length) return out;
-    // base64 of `user:token` for any user: the token's bytes land at any offset, so decode and look;
-    // only words long enough to hold the shortest secret's bytes can.
-    const shortest = Math.ceil((Math.min(...raw.map((s) => s.length)) * 4) / 3);
     return out.replace(base64Word, (word) => {
-      if (word.length < shortest) return word;
-      const decoded = Buffer.from(word.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+      const decoded = Buffer.from(word, 'base64').toString('latin1');
       return raw.some((s) => decoded.includes(s)) ? hidden : word;
     });
   }

@@ -85,13 +85,27 @@ describe('secrets: what comes out of the redactor', () => {
     assert.equal(r.redact('Use Bearer tokens from now on'), 'Use Bearer *** from now on');
   });
 
+  it('finds a credential inside base64 in either alphabet, standard or URL-safe', () => {
+    const token = 'tok?>>ken~~x';
+    const r = new Redactor([token]);
+    const standard = Buffer.from(`user:${token}`).toString('base64');
+    const urlSafe = Buffer.from(`user:${token}`).toString('base64url');
+    assert.match(standard, /[+/]/);
+    assert.equal(r.redact(`a ${standard} b`, false), 'a *** b');
+    assert.equal(r.redact(`a ${urlSafe} b`, false), 'a *** b');
+  });
+
   it('removes a registered credential from all output, once it is six characters or more', () => {
-    hideSecret('short');
+    // Values of this run only: the registry lives as long as the process.
+    const fresh = (n: number) => Array.from({ length: n }, () => 'bcdfghjkmnpqrstvwxz'[Math.floor(Math.random() * 19)]).join('');
+    const five = fresh(5);
+    hideSecret(five);
     hideSecret('');
-    assert.equal(hideSecrets('a short word'), 'a short word', 'shorter secrets would blank ordinary words');
-    hideSecret('q7Zx2w');
-    assert.equal(hideSecrets('q7Zx2w'), '***');
-    assert.equal(hideSecrets('id q7Zx2w end'), 'id *** end');
+    assert.equal(hideSecrets(`a ${five} word`), `a ${five} word`, 'shorter secrets would blank ordinary words');
+    const six = fresh(6);
+    hideSecret(six);
+    assert.equal(hideSecrets(six), '***');
+    assert.equal(hideSecrets(`id ${six} end`), 'id *** end');
     assert.equal(hideSecrets('Bearer words stay'), 'Bearer words stay');
   });
 });
