@@ -122,6 +122,9 @@ async function federated(id: string, timeoutMs: number): Promise<Target> {
   } catch (e) {
     const reason = e instanceof WifError ? e.message : e instanceof FailureError ? e.message : e instanceof InputProblem ? say(e.m) : String(e);
     throw new InputProblem(msg('WifExchangeFailed', id, http.redact(reason).replace(/[.\s]+$/, '')));
+  } finally {
+    // Its kept-alive sockets go: the run's own client takes over from here.
+    http.close();
   }
 }
 
